@@ -1,0 +1,344 @@
+"""Loading administrative and neighbourhood boundaries from the public GeoJSON files.
+
+`load_areas` reads every file first and reports each problem on one line; only when all files
+are sound does it write, in one transaction, repairing invalid geometries with ST_MakeValid and
+linking each area to its parent by containment. It must not touch locations or services.
+"""
+
+import json
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
+from django.db import connection, transaction
+
+from geo.models import Area
+from geo.text import slugify_greek
+
+
+class AreaDataError(Exception):
+    """The data cannot be loaded; `problems` has one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class AreaSource:
+    path: str
+    level: str
+    title: str
+    licence: str
+    attribution: str
+    origin: str
+
+
+SOURCES = [
+    AreaSource(
+        "boundaries/greece_regional_units_pe_simplified.geojson",
+        Area.Level.REGIONAL_UNIT,
+        "Regional units (Περιφερειακές Ενότητες), simplified",
+        "CC BY (geodata.gov.gr)",
+        "Kallikratis boundaries, geodata.gov.gr; dissolved by elpidag/evia-khmdhs",
+        "https://github.com/elpidag/evia-khmdhs",
+    ),
+    AreaSource(
+        "boundaries/greece_municipalities_kallikratis_simplified.geojson",
+        Area.Level.MUNICIPALITY,
+        "Municipalities of Greece (Καλλικράτης), simplified",
+        "CC BY (geodata.gov.gr)",
+        "Kallikratis boundaries, geodata.gov.gr; simplified by elpidag/evia-khmdhs",
+        "https://github.com/elpidag/evia-khmdhs",
+    ),
+    AreaSource(
+        "boundaries/attica_municipalities_kallikratis.geojson",
+        Area.Level.MUNICIPALITY,
+        "Municipalities of Attica, full resolution",
+        "CC BY 3.0",
+        "geodata.gov.gr, via sourcegr/Kalikratis-GeoJSON",
+        "https://github.com/sourcegr/Kalikratis-GeoJSON",
+    ),
+    AreaSource(
+        "boundaries/athens_basin_municipal_units_population2021.geojson",
+        Area.Level.MUNICIPAL_UNIT,
+        "Municipal units of the Athens basin, with 2021 population",
+        "open access, with credit",
+        "Region of Attica; Konstantinos Markos (NTUA), athens-gis-repository",
+        "https://github.com/kmarkosgis/athens-gis-repository",
+    ),
+    AreaSource(
+        "neighbourhoods/athens_neighbourhoods_insideairbnb.geojson",
+        Area.Level.NEIGHBOURHOOD,
+        "Neighbourhoods of the Municipality of Athens",
+        "CC BY 4.0",
+        "Inside Airbnb (polygons from the Municipality of Athens)",
+        "http://insideairbnb.com/",
+    ),
+]
+OTHER_SOURCES = [
+    (
+        "Hospitals and clinics of Attica (demo health layer)",
+        "ODbL 1.0",
+        "© OpenStreetMap contributors, via kmarkosgis/athens-gis-repository",
+        "https://www.openstreetmap.org/copyright",
+    ),
+    (
+        "Municipality centroids",
+        "CC BY (geodata.gov.gr)",
+        "elpidag/evia-khmdhs",
+        "https://github.com/elpidag/evia-khmdhs",
+    ),
+    (
+        "Postcode centroids",
+        "Apache-2.0",
+        "MentatInnovations/grpostcodes",
+        "https://github.com/MentatInnovations/grpostcodes",
+    ),
+    (
+        "Settlements (ELSTAT 2011)",
+        "open data (ELSTAT / geodata.gov.gr)",
+        "jgchaparro/HellasDB",
+        "https://github.com/jgchaparro/HellasDB",
+    ),
+]
+
+
+@dataclass
+class Feature:
+    level: str
+    code: str
+    name: str
+    geometry: GEOSGeometry
+    population: int | None = None
+    parent_hint: str = ""
+    source: str = ""
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    repaired: int = 0
+    linked: int = 0
+
+    def lines(self) -> list[str]:
+        out = []
+        for level in Area.LEVEL_RANK:
+            c, u = self.created.get(level, 0), self.updated.get(level, 0)
+            if c or u:
+                out.append(f"{level}: {c} created, {u} updated")
+        out.append(f"{self.repaired} invalid geometries repaired with ST_MakeValid")
+        out.append(f"{self.linked} areas linked to a parent")
+        return out
+
+
+def missing_sources(data_dir: str | Path | None) -> list[str]:
+    """The source files that are not in `data_dir` (all of them when it is not set)."""
+    if not data_dir:
+        return [s.path for s in SOURCES]
+    return [s.path for s in SOURCES if not (Path(data_dir) / s.path).is_file()]
+
+
+def _read_text(base: str, relpath: str) -> str:
+    if base.startswith(("http://", "https://")):
+        url = base.rstrip("/") + "/" + relpath
+        with urllib.request.urlopen(url, timeout=60) as resp:  # noqa: S310 (http/https only)
+            return resp.read().decode("utf-8")
+    return (Path(base) / relpath).read_text(encoding="utf-8")
+
+
+def _crs_name(doc: dict) -> str | None:
+    crs = doc.get("crs")
+    if not crs:
+        return None
+    name = (crs.get("properties") or {}).get("name", "")
+    if name.upper().endswith(("CRS84", "EPSG::4326", "EPSG:4326")):
+        return None
+    return name or json.dumps(crs)
+
+
+def _as_multipolygon(geom: GEOSGeometry) -> MultiPolygon | None:
+    if isinstance(geom, MultiPolygon):
+        return geom
+    if isinstance(geom, Polygon):
+        return MultiPolygon(geom, srid=4326)
+    return None
+
+
+def _feature_fields(source: AreaSource, props: dict) -> tuple[str, str, int | None, str]:
+    """(code, official name, population, parent hint) for one feature of a known source."""
+    level = source.level
+    if level == Area.Level.REGIONAL_UNIT:
+        return slugify_greek(props["pe"]), props["pe"], None, ""
+    if level == Area.Level.MUNICIPALITY and "KWD_YPES" in props:
+        return str(props["KWD_YPES"]), f"Δήμος {props['NAME']}", None, ""
+    if level == Area.Level.MUNICIPALITY:
+        return str(props["code"]), f"Δήμος {props['name']}", None, props.get("pe", "")
+    if level == Area.Level.MUNICIPAL_UNIT:
+        return slugify_greek(props["name"]), props["name"], props.get("Population"), ""
+    return slugify_greek(props["neighbourhood"]), props["neighbourhood"], None, ""
+
+
+def read_source(base: str, source: AreaSource, problems: list[str]) -> list[Feature]:
+    """Parse one file into features, appending a line to `problems` for each thing wrong."""
+    where = source.path
+    try:
+        doc = json.loads(_read_text(base, source.path))
+    except FileNotFoundError:
+        problems.append(f"{where}: file not found in {base}")
+        return []
+    except (OSError, ValueError) as exc:
+        problems.append(f"{where}: not a GeoJSON file ({exc.__class__.__name__}: {exc})")
+        return []
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        problems.append(f"{where}: not a GeoJSON FeatureCollection")
+        return []
+    if crs := _crs_name(doc):
+        problems.append(
+            f"{where}: coordinates are in {crs}; GeoJSON must be WGS84 lon/lat "
+            "(RFC 7946). Reproject it, e.g. ogr2ogr -t_srs EPSG:4326"
+        )
+        return []
+    features = []
+    for i, feat in enumerate(doc.get("features") or [], start=1):
+        props = (feat or {}).get("properties") or {}
+        try:
+            code, name, population, hint = _feature_fields(source, props)
+        except KeyError as exc:
+            problems.append(f"{where}: feature {i}: missing property {exc}")
+            continue
+        try:
+            geom = GEOSGeometry(json.dumps(feat.get("geometry")), srid=4326)
+        except (GEOSException, ValueError, TypeError) as exc:
+            problems.append(f"{where}: feature {i} ({name}): unreadable geometry ({exc})")
+            continue
+        multi = _as_multipolygon(geom)
+        if multi is None:
+            problems.append(f"{where}: feature {i} ({name}): a {geom.geom_type}, not a polygon")
+            continue
+        minx, miny, maxx, maxy = multi.extent
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            problems.append(
+                f"{where}: feature {i} ({name}): coordinates out of lon/lat range "
+                f"({minx:.0f}, {miny:.0f}); the file seems to be in a projected CRS"
+            )
+            continue
+        features.append(Feature(source.level, code, name, multi, population, hint, source.path))
+    if not features and not any(p.startswith(where) for p in problems):
+        problems.append(f"{where}: no features")
+    return features
+
+
+def load_areas(base: str | Path, *, sources: list[AreaSource] | None = None) -> LoadReport:
+    """Load every source from `base` (a directory or an http(s) URL). Raises AreaDataError."""
+    base = str(base)
+    problems: list[str] = []
+    batches = [read_source(base, s, problems) for s in sources or SOURCES]
+    if problems:
+        raise AreaDataError(problems)
+    report = LoadReport()
+    with transaction.atomic():
+        for features in batches:
+            for f in features:
+                _upsert(f, report)
+        report.repaired = _repair_and_centre()
+        report.linked = _link_parents()
+    return report
+
+
+def _upsert(f: Feature, report: LoadReport) -> None:
+    if f.level == Area.Level.MUNICIPAL_UNIT and f.name.startswith("ΔΗΜΟΣ "):
+        # The basin file lists undivided municipalities as units of themselves: keep only their
+        # population, on the municipality that holds the unit.
+        Area.objects.filter(
+            level=Area.Level.MUNICIPALITY, boundary__contains=f.geometry.point_on_surface
+        ).update(population=f.population)
+        return
+    defaults = {
+        "name": f.name,
+        "name_el": f.name,
+        "boundary": f.geometry,
+        "source": f.source,
+        "centroid": f.geometry.centroid,
+    }
+    if f.population is not None:
+        defaults["population"] = f.population
+    area, created = Area.objects.update_or_create(level=f.level, code=f.code, defaults=defaults)
+    if created:
+        area.slug = _unique_slug(f)
+        area.save(update_fields=["slug"])
+    bucket = report.created if created else report.updated
+    bucket[f.level] = bucket.get(f.level, 0) + 1
+
+
+def _unique_slug(f: Feature) -> str:
+    prefix = {"regional_unit": "pe-", "municipality": "dimos-", "municipal_unit": "de-"}
+    base = prefix.get(f.level, "") + slugify_greek(
+        f.name.removeprefix("Δήμος ").removeprefix("ΔΗΜΟΤΙΚΗ ΕΝΟΤΗΤΑ ").removeprefix("Π.Ε. ")
+    )
+    slug, n = base, 1
+    while Area.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _repair_and_centre() -> int:
+    with connection.cursor() as cur:
+        cur.execute("""
+            UPDATE geo_area
+               SET boundary = ST_Multi(ST_CollectionExtract(ST_MakeValid(boundary), 3))
+             WHERE NOT ST_IsValid(boundary)""")
+        repaired = cur.rowcount
+        cur.execute("""
+            UPDATE geo_area SET centroid = ST_PointOnSurface(boundary)
+             WHERE NOT ST_Equals(centroid, ST_PointOnSurface(boundary))""")
+    return repaired
+
+
+def _link_parents() -> int:
+    """Each area's parent: the most specific area of a higher level holding a point inside it."""
+    ranks = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in Area.LEVEL_RANK.items())
+    with connection.cursor() as cur:
+        # Only the constant level ranks are interpolated.
+        cur.execute(f"""
+            WITH ranked AS (
+              SELECT id, boundary, CASE level {ranks} END AS rank FROM geo_area
+            ), best AS (
+              SELECT c.id, (
+                SELECT p.id FROM ranked p
+                 WHERE p.rank < c.rank AND ST_Intersects(p.boundary, ST_PointOnSurface(c.boundary))
+                 ORDER BY p.rank DESC, ST_Area(p.boundary) LIMIT 1) AS parent_id
+              FROM ranked c
+            )
+            UPDATE geo_area a SET parent_id = best.parent_id
+              FROM best WHERE a.id = best.id AND a.parent_id IS DISTINCT FROM best.parent_id""")
+        cur.execute("SELECT count(*) FROM geo_area WHERE parent_id IS NOT NULL")
+        return cur.fetchone()[0]
+
+
+def assign_areas(location_ids: list[int] | None = None) -> int:
+    """Set each placed location's `area` (most specific area holding it) and `municipality`.
+
+    Locations whose precision is "area" keep the area they were given: their point is that
+    area's centroid, and containment could pick a neighbouring polygon's edge.
+    """
+    ranks = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in Area.LEVEL_RANK.items())
+    where = "AND l.id = ANY(%s)" if location_ids is not None else ""
+    with connection.cursor() as cur:
+        cur.execute(  # only constant level ranks are interpolated
+            f"""
+            UPDATE geo_location l SET
+              area_id = CASE WHEN l.precision = 'area' AND l.area_id IS NOT NULL THEN l.area_id
+                ELSE (SELECT a.id FROM geo_area a WHERE ST_Intersects(a.boundary, l.point)
+                       ORDER BY CASE a.level {ranks} END DESC, ST_Area(a.boundary) LIMIT 1) END,
+              municipality_id = COALESCE((
+                SELECT a.id FROM geo_area a
+                 WHERE a.level = 'municipality' AND ST_Intersects(a.boundary, l.point)
+                 ORDER BY ST_Area(a.boundary) LIMIT 1), l.municipality_id)
+            WHERE l.point IS NOT NULL {where}""",
+            [location_ids] if location_ids is not None else [],
+        )
+        return cur.rowcount

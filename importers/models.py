@@ -1,0 +1,1 @@
+"""Import runs and their row errors (the importers issue fills this in)."""
