@@ -21,6 +21,26 @@ from geo.models import Area
 POSTCODE_DIR = "postcodes"
 PREFIX_FILE = "postal_prefix_to_regional_unit.json"
 PLACES_FILE = "greek_postal_codes_places.json"
+# Errors in postal_prefix_to_regional_unit.json, found by where the centroid file's own points for
+# these prefixes fall (e.g. all twelve 38xxx centroids are in Magnesia: 38xxx is Volos) and
+# matching ELTA's numbering; 85 is split by island (Rhodes 851, Kalymnos 852, Kos 853, Leros 854,
+# Patmos 855, Karpathos 857). 84 (the Cyclades, split by island) stays unmapped.
+PREFIX_CORRECTIONS = {
+    "38": "Π.Ε. Μαγνησίας",
+    "42": "Π.Ε. Τρικάλων",
+    "43": "Π.Ε. Καρδίτσας",
+    "49": "Π.Ε. Κέρκυρας",
+    "851": "Π.Ε. Ρόδου",
+    "852": "Π.Ε. Καλύμνου",
+    "853": "Π.Ε. Κω",
+    "854": "Π.Ε. Καλύμνου",
+    "855": "Π.Ε. Καλύμνου",
+    "857": "Π.Ε. Καρπάθου",
+}
+# Attica's postal districts do not follow its regional units (Vyronas and Kaisariani, in the
+# Central Sector, have 16xxx postcodes like the Southern Sector): there a centroid may also lie in
+# a regional unit bordering the one of its prefix. Elsewhere it must lie in that unit.
+ATTICA_PREFIX = "1"
 # The regional-unit boundaries are generalised by ~220 m and coastal centroids may fall just into
 # the sea; a centroid further than this from its regional unit is wrong, not imprecise.
 TOLERANCE_METRES = 1000
@@ -50,18 +70,28 @@ def postcode_places(postcode: str) -> list[str]:
 
 
 def postcode_holds(postcode: str, point: Point) -> bool | None:
-    """Whether `point` lies in (or within the tolerance of) the postcode's regional unit; None
-    when the postcode's regional unit is unknown."""
+    """Whether `point` lies in (or within the tolerance of) the postcode's regional unit, or in
+    Attica a regional unit bordering it; None when the postcode's regional unit is unknown."""
     area_id = _regional_unit_id(postcode)
     if area_id is None:
         return None
     with connection.cursor() as cur:
         # Containment first (indexed, planar); the geography distance only for points outside.
         cur.execute(
-            """SELECT ST_Intersects(boundary, %s::geometry)
-                      OR ST_DWithin(boundary::geography, %s::geography, %s)
-                 FROM geo_area WHERE id = %s""",
-            [point.ewkt, point.ewkt, TOLERANCE_METRES, area_id],
+            """SELECT EXISTS (
+                      SELECT 1 FROM geo_area n
+                       WHERE n.level = 'regional_unit'
+                         AND (n.id = m.id OR (%(neighbours)s AND ST_Intersects(n.boundary,
+                                                                               m.boundary)))
+                         AND ST_Intersects(n.boundary, %(point)s::geometry))
+                   OR ST_DWithin(m.boundary::geography, %(point)s::geography, %(tolerance)s)
+                 FROM geo_area m WHERE m.id = %(area)s""",
+            {
+                "point": point.ewkt,
+                "tolerance": TOLERANCE_METRES,
+                "area": area_id,
+                "neighbours": postcode.startswith(ATTICA_PREFIX),
+            },
         )
         row = cur.fetchone()
     return bool(row and row[0])
@@ -96,7 +126,8 @@ def _data_dir() -> Path:
 @cache
 def _prefixes() -> dict[str, str]:
     doc = json.loads((_data_dir() / PREFIX_FILE).read_text(encoding="utf-8"))
-    return {k: v for k, v in doc.items() if k.isdigit() and isinstance(v, str)}
+    prefixes = {k: v for k, v in doc.items() if k.isdigit() and isinstance(v, str)}
+    return prefixes | PREFIX_CORRECTIONS
 
 
 @cache

@@ -37,18 +37,27 @@ locations: callers do (`manage.py geocode_pending` for rows marked to re-geocode
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from geo.geocoding.query import AddressQuery
+from django.conf import settings
+
+from geo.geocoding import cache, nominatim
+from geo.geocoding.fallback import area_at, place_locally
+from geo.geocoding.query import AddressQuery, text_query_key
 from geo.geocoding.result import (
     LOCAL,
+    PRECISION_RANK,
     Geocoded,
     GeocoderMisconfigured,
     GeocoderUnavailable,
     GeocodingError,
+    Precision,
 )
+from geo.models import Area
 
 __all__ = [
     "LOCAL",
+    "OFFLINE",
     "AddressQuery",
     "Geocoded",
     "GeocoderMisconfigured",
@@ -57,6 +66,10 @@ __all__ = [
     "geocode",
     "geocode_many",
 ]
+
+OFFLINE = "offline"
+GEOCODERS = (nominatim.NAME, OFFLINE)
+_GOOD_ENOUGH = {Precision.HOUSE, Precision.STREET}
 
 
 def geocode(
@@ -79,4 +92,104 @@ def geocode_many(
     fallback_when_unavailable: bool = True,
 ) -> list[Geocoded]:
     """Place many addresses, in order; cache hits for the whole batch in one query."""
-    raise NotImplementedError
+    name = (geocoder or settings.GEITONIA_GEOCODER or nominatim.NAME).strip().lower()
+    if name not in GEOCODERS:
+        raise GeocoderMisconfigured(
+            f"Unknown geocoder {name!r}: use one of {', '.join(GEOCODERS)}."
+        )
+    items = [_Item.of(a) for a in addresses]
+    if name == OFFLINE:
+        return [place_locally(i.address, display_query=i.query) for i in items]
+    nominatim.client()  # refuses a missing or default User-Agent before anything is asked
+    known = cache.lookup_many(i.key for i in items if i.key)
+    areas = _areas({e.area_id for e in known.values() if e.area_id})
+    results = []
+    for item in items:
+        if not item.key:
+            results.append(place_locally(item.address, display_query=item.query))
+            continue
+        entry = known.get(item.key)
+        if entry is None:
+            try:
+                entry = _ask(item)
+            except GeocoderUnavailable:
+                if not fallback_when_unavailable:
+                    raise
+                results.append(
+                    place_locally(item.address, needs_regeocode=True, display_query=item.query)
+                )
+                continue
+            known[item.key] = entry
+            if entry.area_id and entry.area_id not in areas:
+                areas.update(_areas({entry.area_id}))
+            fresh = True
+        else:
+            fresh = False
+        results.append(_from_entry(item, entry, areas, cached=not fresh))
+    return results
+
+
+@dataclass(frozen=True)
+class _Item:
+    address: AddressQuery | str
+    key: str  # "" when there is nothing to ask
+    query: str
+
+    @classmethod
+    def of(cls, address: AddressQuery | str) -> "_Item":
+        if isinstance(address, AddressQuery):
+            line = address.one_line()
+            return cls(address, address.key() if line else "", line)
+        text = " ".join(str(address or "").split())
+        return cls(text, text_query_key(text) if text else "", text)
+
+
+def _ask(item: _Item) -> cache.Entry:
+    """Ask the provider (structured, then free text), cache the answer or the miss."""
+    answer = None
+    if isinstance(item.address, AddressQuery) and (params := item.address.structured()):
+        answer = nominatim.search(params)
+    if answer is None or answer.precision not in _GOOD_ENOUGH:
+        text_answer = nominatim.search(item.query)
+        if text_answer is not None and (
+            answer is None
+            or PRECISION_RANK[text_answer.precision] < PRECISION_RANK[answer.precision]
+        ):
+            answer = text_answer
+    area = area_at(answer.point) if answer else None
+    entry = cache.Entry(
+        key=item.key,
+        query=item.query,
+        provider=nominatim.NAME,
+        found=answer is not None,
+        point=answer.point if answer else None,
+        precision=answer.precision if answer else Precision.NONE,
+        display_name=answer.display_name if answer else "",
+        area_id=area.pk if area else None,
+    )
+    cache.store(entry, raw=answer.raw if answer else {})
+    return entry
+
+
+def _from_entry(
+    item: _Item, entry: cache.Entry, areas: dict[int, Area], *, cached: bool
+) -> Geocoded:
+    local = None
+    if not entry.found or entry.precision not in _GOOD_ENOUGH:
+        local = place_locally(item.address, display_query=item.query)
+    if not entry.found:
+        return local
+    found = Geocoded(
+        point=entry.point,
+        precision=entry.precision,
+        provider=entry.provider,
+        query=item.query,
+        area=areas.get(entry.area_id),
+        display_name=entry.display_name,
+        cached=cached,
+    )
+    return local if local is not None and local.finer_than(found) else found
+
+
+def _areas(ids: set[int]) -> dict[int, Area]:
+    return Area.objects.defer("boundary").in_bulk(ids) if ids else {}
