@@ -44,7 +44,7 @@ def lookup_many(keys: Iterable[str]) -> dict[str, Entry]:
             query=row[1],
             provider=row[2],
             found=row[3],
-            point=GEOSGeometry(bytes(row[4])) if row[4] is not None else None,
+            point=GEOSGeometry(memoryview(row[4])) if row[4] is not None else None,
             precision=row[5],
             display_name=row[6],
             area_id=row[7],
