@@ -1,6 +1,7 @@
 """The geocoder against a fake Nominatim over real HTTP (tests/fake_nominatim.py), the real
 postcode and boundary data, and a real PostGIS."""
 
+import itertools
 import os
 import subprocess
 import sys
@@ -222,7 +223,7 @@ def test_requests_from_one_process_are_spaced_by_the_interval(fake_nominatim, se
 
     times = fake_nominatim.times()
     assert len(times) == 5
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.19
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.19
 
 
 WORKER = """
@@ -268,7 +269,7 @@ def test_the_rate_limit_holds_across_two_processes(fake_nominatim):
     # Both workers asked all along, interleaved, not one after the other.
     who = [r.params["q"].split()[2][0] for r in requests]
     assert who[:4].count("Α") not in (0, 4)
-    gaps = [b.at - a.at for a, b in zip(requests, requests[1:])]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(requests)]
     # Each slot is reserved on the database clock; the slack is the scheduling of a process
     # between waking up and its request reaching the server.
     assert min(gaps) >= interval - 0.05, gaps
