@@ -91,6 +91,16 @@ def store(entry: Entry, *, raw: dict) -> None:
                 cur.execute(sql, params)
 
 
+def forget_misses(keys: Iterable[str]) -> int:
+    """Delete the cached misses among `keys` (committed at once), so they are asked again."""
+    keys = list(keys)
+    if not keys:
+        return 0
+    with own_connection() as conn, conn.cursor() as cur:
+        cur.execute("DELETE FROM geo_geocoderesult WHERE NOT found AND query_key = ANY(%s)", [keys])
+        return cur.rowcount
+
+
 def clear() -> int:
     """Delete every cached answer (committed at once); returns how many there were."""
     with own_connection() as conn, conn.cursor() as cur:
