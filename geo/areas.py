@@ -105,6 +105,63 @@ OTHER_SOURCES = [
 ]
 
 
+# The 13 regions (Περιφέρειες) of the Kallikratis plan and their regional units, as named in the
+# regional-units file. Regions are dissolved from their units' polygons at load time.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "Ανατολικής Μακεδονίας και Θράκης": (
+        "Έβρου",
+        "Ροδόπης",
+        "Ξάνθης",
+        "Καβάλας",
+        "Θάσου",
+        "Δράμας",
+    ),
+    "Κεντρικής Μακεδονίας": (
+        "Θεσσαλονίκης",
+        "Ημαθίας",
+        "Κιλκίς",
+        "Πέλλας",
+        "Πιερίας",
+        "Σερρών",
+        "Χαλκιδικής",
+    ),
+    "Δυτικής Μακεδονίας": ("Γρεβενών", "Καστοριάς", "Κοζάνης", "Φλώρινας"),
+    "Ηπείρου": ("Άρτας", "Θεσπρωτίας", "Ιωαννίνων", "Πρέβεζας"),
+    "Θεσσαλίας": ("Καρδίτσας", "Λάρισας", "Μαγνησίας", "Σποράδων", "Τρικάλων"),
+    "Ιονίων Νήσων": ("Ζακύνθου", "Ιθάκης", "Κέρκυρας", "Κεφαλληνίας", "Λευκάδας"),
+    "Δυτικής Ελλάδας": ("Αιτωλοακαρνανίας", "Αχαΐας", "Ηλείας"),
+    "Στερεάς Ελλάδας": ("Βοιωτίας", "Ευβοίας", "Ευρυτανίας", "Φθιώτιδας", "Φωκίδας"),
+    "Αττικής": (
+        "Ανατολικής Αττικής",
+        "Βορείου Τομέα Αθηνών",
+        "Δυτικής Αττικής",
+        "Δυτικού Τομέα Αθηνών",
+        "Κεντρικού Τομέα Αθηνών",
+        "Νήσων",
+        "Νοτίου Τομέα Αθηνών",
+        "Πειραιώς",
+    ),
+    "Πελοποννήσου": ("Αργολίδας", "Αρκαδίας", "Κορινθίας", "Λακωνίας", "Μεσσηνίας"),
+    "Βορείου Αιγαίου": ("Ικαρίας", "Λέσβου", "Λήμνου", "Σάμου", "Χίου"),
+    "Νοτίου Αιγαίου": (
+        "Άνδρου",
+        "Θήρας",
+        "Καλύμνου",
+        "Καρπάθου",
+        "Κέας-Κύθνου",
+        "Κω",
+        "Μήλου",
+        "Μυκόνου",
+        "Νάξου",
+        "Πάρου",
+        "Ρόδου",
+        "Σύρου",
+        "Τήνου",
+    ),
+    "Κρήτης": ("Ηρακλείου", "Λασιθίου", "Ρεθύμνου", "Χανίων"),
+}
+
+
 @dataclass
 class Feature:
     level: str
@@ -244,6 +301,7 @@ def load_areas(base: str | Path, *, sources: list[AreaSource] | None = None) -> 
             for f in features:
                 _upsert(f, report)
         report.repaired = _repair_and_centre()
+        _dissolve_regions(report)
         report.linked = _link_parents()
     return report
 
@@ -274,7 +332,12 @@ def _upsert(f: Feature, report: LoadReport) -> None:
 
 
 def _unique_slug(f: Feature) -> str:
-    prefix = {"regional_unit": "pe-", "municipality": "dimos-", "municipal_unit": "de-"}
+    prefix = {
+        "region": "periferia-",
+        "regional_unit": "pe-",
+        "municipality": "dimos-",
+        "municipal_unit": "de-",
+    }
     base = prefix.get(f.level, "") + slugify_greek(
         f.name.removeprefix("Δήμος ").removeprefix("ΔΗΜΟΤΙΚΗ ΕΝΟΤΗΤΑ ").removeprefix("Π.Ε. ")
     )
@@ -296,6 +359,40 @@ def _repair_and_centre() -> int:
             UPDATE geo_area SET centroid = ST_PointOnSurface(boundary)
              WHERE NOT ST_Equals(centroid, ST_PointOnSurface(boundary))""")
     return repaired
+
+
+def _dissolve_regions(report: LoadReport) -> None:
+    """Regions as the union of their regional units (only those units that are loaded)."""
+    for region, units in REGIONS.items():
+        names = [f"Π.Ε. {u}" for u in units]
+        with connection.cursor() as cur:
+            cur.execute(
+                """SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_MakeValid(
+                          ST_Union(boundary)), 3))), count(*)
+                     FROM geo_area WHERE level = 'regional_unit' AND name = ANY(%s)""",
+                [names],
+            )
+            wkb, found = cur.fetchone()
+        if not found:
+            continue
+        geometry = GEOSGeometry(memoryview(bytes(wkb)))
+        name = f"Περιφέρεια {region}"
+        area, created = Area.objects.update_or_create(
+            level=Area.Level.REGION,
+            code=slugify_greek(region),
+            defaults={
+                "name": name,
+                "name_el": name,
+                "boundary": geometry,
+                "centroid": geometry.point_on_surface,
+                "source": SOURCES[0].path,
+            },
+        )
+        if created:
+            area.slug = _unique_slug(Feature(Area.Level.REGION, area.code, region, geometry))
+            area.save(update_fields=["slug"])
+        bucket = report.created if created else report.updated
+        bucket[Area.Level.REGION] = bucket.get(Area.Level.REGION, 0) + 1
 
 
 def _link_parents() -> int:
