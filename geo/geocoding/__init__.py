@@ -60,6 +60,7 @@ from geo.geocoding.result import (
 from geo.models import Area
 
 __all__ = [
+    "GEOCODERS",
     "LOCAL",
     "OFFLINE",
     "AddressQuery",
