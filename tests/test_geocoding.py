@@ -481,3 +481,27 @@ def test_geocode_pending_stops_and_keeps_the_marks_when_the_provider_is_down(fak
 
     location.refresh_from_db()
     assert location.needs_regeocode
+
+
+def test_outside_the_fake_the_geocoder_cannot_reach_the_internet(db):
+    from geo.geocoding import nominatim
+
+    nominatim.reset_cooldown()
+    found = geocode(AddressQuery(street="Νοταρά 34", postcode="10683"))
+
+    assert found.needs_regeocode and found.provider == "local"
+    assert not GeocodeResult.objects.exists()
+    nominatim.reset_cooldown()
+
+
+def test_an_empty_address_is_not_asked(fake_nominatim):
+    for empty in ("", "   ", AddressQuery()):
+        found = geocode(empty)
+        assert found.precision == Location.GeocodePrecision.NONE and found.point is None
+    assert fake_nominatim.requests == []
+
+
+def test_an_unknown_geocoder_setting_fails_the_start_up_check(db, settings):
+    settings.GEITONIA_GEOCODER = "gogle"
+
+    assert "geo.E003" in [e.id for e in run_checks()]
