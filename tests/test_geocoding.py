@@ -472,6 +472,27 @@ def test_geocode_pending_upgrades_a_row_placed_offline(fake_nominatim, capsys):
     assert "1 still need a pin" in out
 
 
+def test_geocode_pending_local_upgrades_rows_of_an_offline_import(fake_nominatim, capsys):
+    offline = geocode(SOKRATOUS, geocoder="offline")
+    location = LocationFactory(
+        address="Σωκράτους 59",
+        postcode="10432",
+        locality="Αθήνα",
+        point=offline.point,
+        geocode_precision=offline.precision,
+        geocode_provider=offline.provider,
+    )
+    assert offline.provider == "local" and not offline.needs_regeocode
+
+    call_command("geocode_pending")
+    assert "0 examined" in capsys.readouterr().out
+    call_command("geocode_pending", "--local")
+
+    location.refresh_from_db()
+    assert location.geocode_precision == Location.GeocodePrecision.HOUSE
+    assert location.geocode_provider == "nominatim"
+
+
 def test_geocode_pending_stops_and_keeps_the_marks_when_the_provider_is_down(fake_nominatim):
     location = LocationFactory(address="Νοταρά 34", postcode="10683", needs_regeocode=True)
     fake_nominatim.fail_next(10, status=503)
