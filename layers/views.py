@@ -1,7 +1,9 @@
 """Public pages (the API is in layers.api). Thin: parse, query, render."""
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.views.defaults import page_not_found
 from django.views.generic import TemplateView
 
 
@@ -31,3 +33,10 @@ class AboutDataPage(TemplateView):
         ctx["other_sources"] = OTHER_SOURCES
         ctx["missing"] = missing_sources(settings.GEITONIA_DATA_DIR)
         return ctx
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: JSON under /api/ and /tiles/ (what API clients parse), the HTML page elsewhere."""
+    if request.path.startswith(("/api/", "/tiles/")):
+        return JsonResponse({"detail": "not found"}, status=404)
+    return page_not_found(request, exception)
