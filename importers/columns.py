@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from geo.text import strip_accents
+from importers.cleaning.homoglyphs import repair_homoglyphs
 
 # field -> header synonyms (any case, accents and punctuation; normalised below).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -168,12 +169,15 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "accessibility": ("accessibility", "προσβασιμοτητα", "αμεα", "wheelchair"),
 }
 
+# Fields that may come from several columns ('Τηλέφωνο 1', 'Τηλέφωνο 2'): their cells are joined.
+MULTI_VALUED = frozenset({"phone", "category", "languages", "audience"})
+
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def normalise_header(text: str) -> str:
     """'Γεωγρ. Πλάτος' -> 'γεωγρ πλατος', 'E-mail' -> 'e mail', 'Τ.Κ.' -> 'τκ'."""
-    bare = _PUNCTUATION.sub(" ", strip_accents(text)).strip()
+    bare = _PUNCTUATION.sub(" ", strip_accents(repair_homoglyphs(text))).strip()
     # 'τ κ' (from 'Τ.Κ.') and 'τκ' must meet: join runs of single letters.
     return re.sub(r"\b(\w)\s(?=\w\b)", r"\1", bare)
 
@@ -214,13 +218,15 @@ class ColumnMapping:
     """Which header index feeds which field, and what could not be matched.
 
     `fields`: field -> 0-based index into the row's cells. `unknown`: headers that feed nothing
-    (not an error: their content is not imported). `duplicates`: field -> the other headers that
-    also match it (the first one wins). `missing`: headers named by an explicit mapping that are
-    not in the file.
+    (not an error: their content is not imported). `extra`: field -> more indexes whose cells
+    are joined to the first (MULTI_VALUED fields only, e.g. two phone columns). `duplicates`:
+    field -> the other headers that also match a single-valued field (the first one wins).
+    `missing`: field -> the header an explicit mapping named that is not in the file.
     """
 
     headers: list[str]
     fields: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, list[int]] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
     duplicates: dict[str, list[str]] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
@@ -243,7 +249,18 @@ class ColumnMapping:
 
     def values(self, cells: list[str]) -> dict[str, str]:
         """The row's cells by field name ("" for cells past the end of the row)."""
-        return {f: (cells[i] if i < len(cells) else "") for f, i in self.fields.items()}
+        out = {f: (cells[i] if i < len(cells) else "") for f, i in self.fields.items()}
+        for f, indexes in self.extra.items():
+            parts = [out[f], *(cells[i] for i in indexes if i < len(cells))]
+            out[f] = ", ".join(p.strip() for p in parts if p.strip())
+        return out
+
+    def columns(self) -> dict[str, str]:
+        """field -> header text, for RowError.column (clean_row's `headers`)."""
+        out = {f: self.headers[i] for f, i in self.fields.items()}
+        for f, indexes in self.extra.items():
+            out[f] = ", ".join([out[f], *(self.headers[i] for i in indexes)])
+        return out
 
     def to_dict(self) -> dict[str, str]:
         """field -> header text: what to save per source and pass as `explicit` next time."""
@@ -277,7 +294,9 @@ def map_columns(headers: list[str], *, explicit: dict[str, str] | None = None) -
         if name is None:
             mapping.unknown.append(headers[index])
         elif name in mapping.fields:
-            if name not in (explicit or {}):
+            if name in MULTI_VALUED:
+                mapping.extra.setdefault(name, []).append(index)
+            elif name not in (explicit or {}):
                 mapping.duplicates.setdefault(name, []).append(headers[index])
             else:
                 mapping.unknown.append(headers[index])

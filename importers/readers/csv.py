@@ -55,6 +55,10 @@ def detect_encoding(path: Path) -> tuple[str, list[str]]:
                 return "utf-16-le", []
             if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
                 return "utf-16-be", []
+        if b"\x00" in sample:
+            raise UnreadableFile(
+                f"{path.name} is neither a spreadsheet (XLSX, ODS) nor a text (CSV) file."
+            )
         f.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         votes: Counter[str] = Counter()

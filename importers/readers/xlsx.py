@@ -4,6 +4,7 @@ openpyxl's read-only worksheets do not expose merged cells, so a first streaming
 sheet's XML collects the `<mergeCell>` ranges (they come after the data in the file).
 """
 
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,9 +21,18 @@ from importers.readers.cells import MergedCells, cell_text
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
-def _load(path: Path) -> openpyxl.Workbook:
+def _load(path: Path, notes: list[str] | None = None) -> openpyxl.Workbook:
+    """The workbook in read-only mode; openpyxl's warnings (unsupported extensions, missing
+    styles) go to `notes` for Table.warnings instead of the process's warning filters."""
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            workbook = openpyxl.load_workbook(
+                path, read_only=True, data_only=True, keep_links=False
+            )
+        if notes is not None:
+            notes.extend(sorted({str(w.message) for w in caught}))
+        return workbook
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         raise UnreadableFile(f"{path.name} is a damaged XLSX workbook ({e}).") from e
     except Exception as e:  # openpyxl raises many kinds (TypeError, ParseError) on broken XML
@@ -48,7 +58,8 @@ def _merged_ranges(path: Path, member: str, *, name: str) -> list[tuple[int, int
 
 
 def open_xlsx(path: Path, *, sheet: str | None, limits: Limits) -> Table:
-    wb = _load(path)
+    notes: list[str] = []
+    wb = _load(path, notes)
     try:
         names = list(wb.sheetnames)
         if not names:
@@ -99,7 +110,7 @@ def open_xlsx(path: Path, *, sheet: str | None, limits: Limits) -> Table:
         finally:
             workbook.close()
 
-    header_row, headers, warnings = find_header(rows(), name=path.name)
+    header_row, headers, header_warnings = find_header(rows(), name=path.name)
     return Table(
         path=path,
         format="xlsx",
@@ -107,6 +118,6 @@ def open_xlsx(path: Path, *, sheet: str | None, limits: Limits) -> Table:
         header_row=header_row,
         sheet=title,
         sheet_names=names,
-        warnings=warnings,
+        warnings=notes + header_warnings,
         _rows=rows,
     )
