@@ -11,6 +11,8 @@ _GREEK_TO_LATIN = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικχρνυ", 
 _LATIN_LOOKALIKES = set("ABEZHIKMNOPTYXoaikxpvu")
 _GREEK_LOOKALIKES = set("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικχρνυ")
 _WORD = re.compile(r"[^\W\d_]+")
+_ANY_LATIN = re.compile(r"[A-Za-z]")
+_ANY_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 
 
 def _is_greek(c: str) -> bool:
@@ -29,7 +31,8 @@ def repair_homoglyphs(text: str) -> str:
     An upper-case Latin word made only of look-alikes ('IATPEIO', 'AMKE': typed with the wrong
     keyboard layout) becomes Greek when the rest of the text is unambiguously Greek.
     """
-    if text.isascii():
+    # Most cells are in one script: two C-speed searches and out.
+    if text.isascii() or not _ANY_LATIN.search(text) or not _ANY_GREEK.search(text):
         return text
     greek_total = sum(1 for c in text if _is_greek(c) and c not in _GREEK_LOOKALIKES)
     latin_total = sum(1 for c in text if _is_latin(c) and c not in _LATIN_LOOKALIKES)
