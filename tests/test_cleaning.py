@@ -395,8 +395,11 @@ def test_hours_we_cannot_read_are_kept_as_text_with_a_warning(context, text):
 
 
 def test_a_postcode_far_from_the_coordinates_is_a_warning(db):
+    asked = []
+
     def holds(postcode: str, point: Point) -> bool | None:
         # Stands in for geo.postcodes.postcode_holds: 10xxx-11xxx is Athens, here at 37.9-38.1.
+        asked.append(postcode)
         return postcode.startswith(("10", "11")) == (37.9 < point.y < 38.1)
 
     context = CleaningContext.from_db(postcode_holds=holds)
@@ -405,6 +408,9 @@ def test_a_postcode_far_from_the_coordinates_is_a_warning(db):
     row = clean({**athens, "postcode": "54622"}, context)
     assert row.ok  # the coordinates win; the coordinator is told
     assert "not where the coordinates" in row.warnings[0].reason
+    # The same postcode in the same 1 km cell is answered from memory, not asked again.
+    clean({"lat": "37.98745", "lon": "23.73221", "postcode": "10683"}, context)
+    assert asked == ["10683", "54622"]
 
 
 # --- the sample file of traps, read, mapped and cleaned --------------------------------------

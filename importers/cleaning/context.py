@@ -38,6 +38,10 @@ class CleaningContext:
     memo: dict[tuple[str, str], tuple[tuple[str, ...], list[tuple[str, str]]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # postcode_holds answers by (postcode, 0.01° cell): it asks the database each time.
+    postcode_memo: dict[tuple[str, int, int], bool | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def from_db(

@@ -323,14 +323,21 @@ class _RowCleaner:
 
     def _check_postcode(self, name: str, shown: str) -> None:
         check = self.context.postcode_holds
-        if not (check and self.out.postcode):
+        lon, lat = self.out.lon, self.out.lat
+        if not (check and self.out.postcode) or lon is None or lat is None:
             return
-        point = self.out.point
-        try:
-            holds = check(self.out.postcode, point)
-        except Exception:  # missing postcode data must not stop the import
-            log.warning("postcode check failed for %s", self.out.postcode, exc_info=True)
-            return
+        key = (self.out.postcode, round(lon * 100), round(lat * 100))
+        memo = self.context.postcode_memo
+        if key in memo:
+            holds = memo[key]
+        else:
+            try:
+                holds = check(self.out.postcode, Point(lon, lat, srid=4326))
+            except Exception:  # missing postcode data must not stop the import
+                log.warning("postcode check failed for %s", self.out.postcode, exc_info=True)
+                holds = None
+            if len(memo) < 100_000:
+                memo[key] = holds
         if holds is False:
             self.warn(
                 "postcode",
