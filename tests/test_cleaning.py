@@ -344,7 +344,9 @@ def test_future_verification_dates_are_errors(context):
         ("Εxarcheia", "Exarcheia"),  # a Greek Ε inside a Latin word
         ("Οδός Σόλωνος 10", "Οδός Σόλωνος 10"),
         ("Solidarity Now", "Solidarity Now"),
-        ("Σωματείο AMKE", "Σωματείο ΑΜΚΕ"),  # look-alikes only, in Greek text
+        ("Σωματείο AMKE", "Σωματείο ΑΜΚΕ"),
+        ("ΑΘΉNA, Kόρινθος", "ΑΘΉΝΑ, Κόρινθος"),
+        ("ΠΛΑΤΕÍΑ", "ΠΛΑΤΕΊΑ"),  # an accented Latin Í keeps its accent as Greek Ί
         ("Κέντρο Ημέρας Max", "Κέντρο Ημέρας Max"),  # a Latin word, not a typing accident
     ],
 )
