@@ -27,7 +27,7 @@ def language_name(code: str) -> str:
     if code == "sgn":
         return _("Sign language")
     try:
-        return get_language_info(code)["name_translated"]
+        return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
 

@@ -24,6 +24,9 @@ let firstPaint = true;
 
 const map = L.map("map", { zoomControl: true }).setView([state.lat, state.lon], state.z);
 L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+// Cluster icons are markers too; like every marker they stay out of the tab order (the list is
+// the keyboard's way in).
+L.MarkerCluster.mergeOptions({ keyboard: false });
 const cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
 map.addLayer(cluster);
 let hereMarker = null;
