@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
 from geo.models import LANGUAGE_CODES, Category
@@ -231,6 +232,7 @@ def _first_category_key(entry: listing.Entry) -> tuple[int, str]:
     return (c.sort_order, c.slug)
 
 
+@xframe_options_sameorigin
 def print_map(request: HttpRequest) -> HttpResponse:
     """The sheet's map, drawn by folium on the server from our own Leaflet."""
     ctx = _print_context(request)

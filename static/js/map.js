@@ -326,5 +326,5 @@ for (const button of toggle.querySelectorAll("button")) {
 
 document.documentElement.classList.add("js");
 syncForm();
-updateLanguageLinks();
+remember({ push: false });
 load();
