@@ -137,6 +137,7 @@ def _js_text() -> dict[str, str]:
         "hours": _("Hours"),
         "languages": _("Languages"),
         "phone": _("Phone"),
+        "address": _("Address"),
         "website": _("Website"),
         "lastChecked": _("Last checked"),
         "details": _("Details"),
@@ -188,6 +189,8 @@ def _print_context(request: HttpRequest) -> dict:
     entries = listing.nearest(
         filters, centre=(place.lon, place.lat), limit=PRINT_LIMIT, now=timezone.now()
     )
+    for number, entry in enumerate(entries, 1):
+        entry.number = number
     return {"filters": filters, "place": place, "entries": entries}
 
 
@@ -196,8 +199,6 @@ def print_sheet(request: HttpRequest) -> HttpResponse:
     ctx = _print_context(request)
     language = get_language()
     entries = ctx["entries"]
-    for number, entry in enumerate(entries, 1):
-        entry.number = number
     groups = []
     keyed = sorted(entries, key=lambda e: _first_category_key(e))
     for _key, members in groupby(keyed, key=_first_category_key):

@@ -5,6 +5,8 @@ import { combobox } from "./combobox.js";
 import { bandFor, describe, entryNode, metresBetween, popupNode } from "./results.js";
 import { readState, toQuery, writeState } from "./state.js";
 
+// First, so that the phone layout lays the map out before Leaflet measures it.
+document.documentElement.classList.add("js");
 const config = JSON.parse(document.getElementById("map-config").textContent);
 const t = config.text;
 // Below this zoom a bounding box holds too many services to list; the map asks to zoom in.
@@ -324,7 +326,6 @@ for (const button of toggle.querySelectorAll("button")) {
   });
 }
 
-document.documentElement.classList.add("js");
 syncForm();
 remember({ push: false });
 load();

@@ -119,8 +119,8 @@ def test_the_list_works_with_javascript_off(open_page, places, shot):
 def test_on_a_phone_the_list_and_the_map_are_one_tap_apart(open_page, places, shot):
     page = open_page("/en/?lat=37.9900&lon=23.7400&z=14", viewport={"width": 390, "height": 844})
     ready(page)
-    assert page.locator("#results").is_visible() and page.locator("#map").is_hidden()
     shot(page, "list-phone")
+    assert page.locator("#results").is_visible() and page.locator("#map").is_hidden()
     page.click(".view-toggle button[data-view='map']")
     assert page.locator("#map").is_visible()
     shot(page, "map-phone")
