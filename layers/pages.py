@@ -214,7 +214,7 @@ def print_sheet(request: HttpRequest) -> HttpResponse:
     query = urlencode(ctx["filters"].as_query())
     live = request.build_absolute_uri(reverse("map") + (f"?{query}" if query else ""))
     # segno draws the QR code as SVG from the URL; no listing data reaches this markup.
-    qr = mark_safe(segno.make(live, error="m").svg_inline(scale=3, omitsize=False))  # noqa: S308
+    qr = mark_safe(segno.make(live, error="m").svg_inline(scale=3, omitsize=False))
     ctx.update(
         groups=groups,
         live_url=live,
