@@ -10,8 +10,8 @@ from geo.models import Category, Location
 from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
 
 
-def place(name, lon, lat, category="health", languages=("el",), **extra):
-    org = OrganisationFactory(name=f"{name} org", phones=["+30 210 123 4567"])
+def place(name, lon, lat, category="health", languages=("el",), kind="ngo", **extra):
+    org = OrganisationFactory(name=f"{name} org", phones=["+30 210 123 4567"], kind=kind)
     loc = LocationFactory(organisation=org, name=name, point=Point(lon, lat, srid=4326), **extra)
     ServiceFactory(
         organisation=org,
@@ -55,6 +55,14 @@ def test_filters_in_the_url_narrow_the_list(client, kypseli):
     assert "Νομική βοήθεια" in html and "Ιατρείο Κυψέλης" not in html
     html = client.get("/en/?layers=health").content.decode()
     assert "Ιατρείο Κυψέλης" in html and "Νομική βοήθεια" not in html
+    html = client.get("/en/?layers=legal-asylum").content.decode()
+    assert "Ιατρείο Κυψέλης" not in html and "Νομική βοήθεια" in html
+
+
+def test_the_other_layer_holds_locations_in_no_layer(client, kypseli):
+    place("Μαθήματα ελληνικών", 23.7355, 37.9864, category="education")
+    html = client.get("/en/?layers=other").content.decode()
+    assert "Μαθήματα ελληνικών" in html and "Ιατρείο Κυψέλης" not in html
 
 
 def test_arabic_and_farsi_pages_are_right_to_left_with_names_in_their_language(client, kypseli):

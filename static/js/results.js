@@ -50,6 +50,7 @@ export function describe(feature) {
   return {
     id: p.id ?? feature.id,
     name: p.name || p.organisation || "",
+    kind: p.organisation_kind || "",
     organisation: p.organisation && p.organisation !== p.name ? p.organisation : "",
     categories: [...categories],
     languages: [...languages],

@@ -64,13 +64,13 @@ def test_a_filter_changes_the_list(open_page, places):
 
 
 def test_the_url_restores_a_shared_view(open_page, places):
-    page = open_page("/en/?lat=37.9680&lon=23.7480&z=16&category=food&layers=food,health")
+    page = open_page("/en/?lat=37.9680&lon=23.7480&z=16&category=food&layers=food-clothing,health")
     ready(page)
     params = parse_qs(urlsplit(page.url).query)
     assert params["z"] == ["16"] and params["lat"] == ["37.9680"] and params["lon"] == ["23.7480"]
     assert page.locator("#f-category").input_value() == "food"
-    assert page.locator(".legend input[value='legal-aid']").is_checked() is False
-    assert page.locator(".legend input[value='food']").is_checked()
+    assert page.locator(".legend input[value='legal-asylum']").is_checked() is False
+    assert page.locator(".legend input[value='food-clothing']").is_checked()
     assert listed_names(page) == ["Συσσίτιο Παγκρατίου"]
 
 
