@@ -81,7 +81,9 @@ def check_against_schema(api_schema, path: str, query: dict, response) -> None:
     prepared = requests.Request("GET", f"http://testserver{path}", params=query).prepare()
     headers = {name.lower(): [value] for name, value in response.headers.items()}
     operation.validate_response(
-        schemathesis.Response(response.status_code, headers, response.content, prepared, 0.0, True)
+        schemathesis.Response(
+            response.status_code, headers, response.content, prepared, 0.0, True
+        )
     )
 
 
