@@ -41,7 +41,7 @@ def test_the_api_has_no_language_prefix(client, db):
 def test_map_page_lists_services_without_javascript(client, kypseli, areas):
     far = place("Συσσίτιο Βόλου", 22.95, 39.36, category="food")
     html = client.get("/en/?near=Kypseli").content.decode()
-    names = re.findall(r'class="entry-name"><a href="[^"]+">([^<]+)<', html)
+    names = re.findall(r'class="entry-name" dir="auto"><a href="[^"]+">([^<]+)<', html)
     assert names == ["Ιατρείο Κυψέλης", "Συσσίτιο Βόλου"]
     assert "Open now" in html and 'href="tel:+302101234567"' in html
     assert f'href="/en/locations/{far.id}/"' in html

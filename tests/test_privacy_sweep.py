@@ -51,8 +51,14 @@ def _requests() -> list[str]:
     point = "23.7420,38.0030"
     box = f"{SENTINEL.x - 0.01},{SENTINEL.y - 0.01},{SENTINEL.x + 0.01},{SENTINEL.y + 0.01}"
     paths = [
-        "/",
-        "/about/data/",
+        "/el/",
+        "/en/?near=Kypseli",
+        "/en/?lat=38.0030&lon=23.7420&z=16&category=housing&language=ar&open_now=1",
+        "/el/about/data/",
+        "/el/print/?near=Kypseli",
+        "/el/print/?near=Kypseli&category=housing",
+        "/el/print/map/?near=Kypseli",
+        "/categories.css",
         "/api/schema/",
         "/api/docs/",
         "/api/layers/",
@@ -90,8 +96,12 @@ def _every_route() -> set[str]:
 
 def test_the_sweep_covers_every_route():
     assert _every_route() <= {
-        "",
-        "about/data/",
+        "categories.css",
+        "el/",
+        "el/about/data/",
+        "el/locations/<int:pk>/",
+        "el/print/",
+        "el/print/map/",
         "api/schema/",
         "api/docs/",
         "api/layers/",
@@ -111,6 +121,12 @@ def test_no_endpoint_reveals_the_sentinel(client, planted, areas):
             assert sentinel not in text, path
         assert "Φωκίωνος" not in text and "11257" not in text, path
         assert "Κρυφός Ξενώνας" not in text, path
+    assert client.get(f"/el/locations/{planted['hidden'].id}/").status_code == 404
+    text = client.get(f"/el/locations/{planted['area'].id}/").content.decode()
+    assert "Ασφαλές Σπίτι" in text
+    for sentinel in SENTINEL_TEXTS:
+        assert sentinel not in text
+    assert "Φωκίωνος" not in text and "11257" not in text
 
 
 def test_the_area_location_shows_only_its_area_centroid(client, planted, areas):
