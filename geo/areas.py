@@ -13,6 +13,8 @@ from pathlib import Path
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 from django.db import connection, transaction
 
+from geo.gazetteer import Settlement, read_settlements, update_search_names
+from geo.gazetteer.names import SETTLEMENTS_PATH
 from geo.models import Area
 from geo.text import slugify_greek
 
@@ -179,6 +181,8 @@ class LoadReport:
     updated: dict[str, int] = field(default_factory=dict)
     repaired: int = 0
     linked: int = 0
+    settlements: int = 0
+    named: int = 0
 
     def lines(self) -> list[str]:
         out = []
@@ -188,6 +192,10 @@ class LoadReport:
                 out.append(f"{level}: {c} created, {u} updated")
         out.append(f"{self.repaired} invalid geometries repaired with ST_MakeValid")
         out.append(f"{self.linked} areas linked to a parent")
+        out.append(
+            f"search names of {self.named} areas updated"
+            f" ({self.settlements} settlements from the gazetteer)"
+        )
         return out
 
 
@@ -295,7 +303,8 @@ def load_areas(base: str | Path, *, sources: list[AreaSource] | None = None) -> 
     batches = [read_source(base, s, problems) for s in sources or SOURCES]
     if problems:
         raise AreaDataError(problems)
-    report = LoadReport()
+    settlements = _read_settlements(base)
+    report = LoadReport(settlements=len(settlements))
     with transaction.atomic():
         for features in batches:
             for f in features:
@@ -303,7 +312,17 @@ def load_areas(base: str | Path, *, sources: list[AreaSource] | None = None) -> 
         report.repaired = _repair_and_centre()
         _dissolve_regions(report)
         report.linked = _link_parents()
+        report.named = update_search_names(settlements)
     return report
+
+
+def _read_settlements(base: str) -> list[Settlement]:
+    """The ELSTAT settlement list beside the boundaries; search then works without it, on
+    the areas' own names and grammar rules only, so its absence is not an error."""
+    try:
+        return read_settlements(_read_text(base, SETTLEMENTS_PATH))
+    except (OSError, ValueError):
+        return []
 
 
 def _upsert(f: Feature, report: LoadReport) -> None:
