@@ -2,20 +2,31 @@
 
 Tiers, best first: an exact own key; an own key that starts with the query; a settlement inside
 the area named exactly so; a word that starts with the query; then trigram word similarity
-(pg_trgm `%>`, its default threshold 0.6). Within a tier, higher similarity, then the more
+(pg_trgm `%>`, threshold WORD_SIMILARITY_THRESHOLD, set on each connection). Within a tier, higher similarity, then the more
 specific level, then the larger population. Every test is an indexable pg_trgm operator or LIKE.
 """
 
 from collections.abc import Sequence
 
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Case, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 
 from geo.models import Area
 from geo.text import search_key
 
 MAX_QUERY_LENGTH = 100
+# pg_trgm's `%>` default (0.6) misses one-letter typos in short names ('Kipsli' for 'Kypseli'
+# scores 0.5); 0.45 keeps them without letting unrelated names in.
+WORD_SIMILARITY_THRESHOLD = 0.45
+
+
+def tune_trigram_matching(sender: object, *, connection: BaseDatabaseWrapper, **kwargs) -> None:
+    """On each new database connection: the word-similarity threshold that `%>` uses."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {WORD_SIMILARITY_THRESHOLD}")
 
 
 class InvalidQuery(ValueError):
@@ -69,13 +80,31 @@ def areas_matching(query: str, *, levels: Sequence[str] | None = None) -> QueryS
         *(When(level=level, then=rank) for level, rank in Area.LEVEL_RANK.items()),
         output_field=IntegerField(),
     )
-    return found.annotate(
-        tier=tier,
-        similarity=Cast(TrigramWordSimilarity(Value(key), "search_names"), FloatField()),
-        specificity=specificity,
-        match=(Cast(F("tier"), FloatField()) + F("similarity")) / 5.0,
-    ).order_by(
-        "-tier", "-similarity", "-specificity", F("population").desc(nulls_last=True), "name"
+    # match: 1.0 exact; 0.8-0.9 own prefix; 0.7-0.8 settlement; 0.6-0.7 word; below 0.6 fuzzy.
+    match = Case(
+        When(tier__gt=0, then=0.5 + 0.1 * F("tier") + 0.1 * F("similarity")),
+        default=0.6 * F("similarity"),
+        output_field=FloatField(),
+    )
+    # Between equally good fuzzy matches, the one whose official name is closest ('Kipsli':
+    # ΚΥΨΕΛΗ before ΑΝΩ ΚΥΨΕΛΗ); the official name's key is the first own key.
+    official = Func(F("search_names"), Value("|"), Value(2), function="split_part")
+    return (
+        found.annotate(
+            tier=tier,
+            similarity=Cast(TrigramWordSimilarity(Value(key), "search_names"), FloatField()),
+            specificity=specificity,
+            closeness=Cast(TrigramSimilarity(official, Value(key)), FloatField()),
+        )
+        .annotate(match=match)
+        .order_by(
+            "-tier",
+            "-similarity",
+            "-closeness",
+            "-specificity",
+            F("population").desc(nulls_last=True),
+            "name",
+        )
     )
 
 
