@@ -2,8 +2,9 @@
 
 Tiers, best first: an exact own key; an own key that starts with the query; a settlement inside
 the area named exactly so; a word that starts with the query; then trigram word similarity
-(pg_trgm `%>`, threshold WORD_SIMILARITY_THRESHOLD, set on each connection). Within a tier, higher similarity, then the more
-specific level, then the larger population. Every test is an indexable pg_trgm operator or LIKE.
+(pg_trgm `%>`, threshold WORD_SIMILARITY_THRESHOLD, set on each connection). Within a tier:
+higher similarity, closer official name, more specific level, larger population. Every test in
+WHERE is an indexable pg_trgm operator or LIKE on `search_names`.
 """
 
 from collections.abc import Sequence
