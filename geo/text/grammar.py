@@ -40,6 +40,7 @@ _DEMOTIC = (
     ("ων", ("ωνας",)),  # Μαραθών
 )
 _WORD = re.compile(r"[^\W\d_]+")
+_FINAL_SIGMA = re.compile(r"σ\b")
 
 
 def _final_sigma_folded(rules: tuple) -> tuple:
@@ -73,7 +74,8 @@ def _phrases(text: str, rules: tuple, known: Container[str]) -> list[str]:
     # One phrase per rank (all first choices, all second choices, ...), not every combination.
     depth = max(len(a) for a in alternatives)
     phrases = [" ".join(a[min(i, len(a) - 1)] for a in alternatives) for i in range(depth)]
-    return list(dict.fromkeys(p for p in phrases if p != " ".join(words)))
+    unchanged = " ".join(words)
+    return list(dict.fromkeys(_FINAL_SIGMA.sub("ς", p) for p in phrases if p != unchanged))
 
 
 def nominative_forms(genitive: str, *, known: Container[str] = ()) -> list[str]:

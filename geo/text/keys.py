@@ -189,7 +189,8 @@ def repair_homoglyphs(text: str) -> str:
     """Latin look-alike letters inside Greek words become Greek: 'ΣΚOΠΕΛΟΥ' (Latin O) ->
     'ΣΚΟΠΕΛΟΥ'. Words without a Greek letter, or with a Latin letter that has no Greek twin,
     are left as they are. Accents are kept ('Ó' -> 'Ό')."""
-    if text.isascii() or not _ASCII_LETTER.search(text):
+    decomposed = unicodedata.normalize("NFD", text)
+    if text.isascii() or not _ASCII_LETTER.search(decomposed):
         return text
-    repaired = _WORD.sub(_repair_word, unicodedata.normalize("NFD", text))
+    repaired = _WORD.sub(_repair_word, decomposed)
     return unicodedata.normalize("NFC", repaired)
