@@ -139,9 +139,9 @@ def _common_prefix(a: str, b: str) -> int:
 
 
 def area_keys(area: Area, seats: _Seats | None = None) -> list[str]:
-    """The keys of an area's own names, official first."""
+    """The keys of an area's own names; the first is the official name without its prefix."""
     bare = _bare(area.name)
-    texts = [area.name, bare, area.name_en, *name_parts(bare)]
+    texts = [bare, area.name, area.name_en, *name_parts(bare)]
     if area.level in _GENITIVE_LEVELS:
         vocabulary = seats.vocabulary if seats else set()
         for genitive in [bare, *name_parts(bare)]:

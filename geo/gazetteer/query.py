@@ -3,7 +3,7 @@
 Tiers, best first: an exact own key; an own key that starts with the query; a settlement inside
 the area named exactly so; a word that starts with the query; then trigram word similarity
 (pg_trgm `%>`, threshold WORD_SIMILARITY_THRESHOLD, set on each connection). Within a tier:
-higher similarity, closer official name, more specific level, larger population. Every test in
+higher similarity, more specific level, closer official name, larger population. Every test in
 WHERE is an indexable pg_trgm operator or LIKE on `search_names`.
 """
 
@@ -14,7 +14,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 
-from geo.models import Area
+from geo.models import SEARCH_OWN_NAMES, Area
 from geo.text import search_key
 
 MAX_QUERY_LENGTH = 100
@@ -63,7 +63,10 @@ def areas_matching(query: str, *, levels: Sequence[str] | None = None) -> QueryS
     word_prefix = (
         own_prefix | Q(search_names__contains=f"/{key}") | Q(search_names__contains=f" {key}")
     )
-    found = Area.objects.filter(word_prefix | Q(search_names__trigram_word_similar=key))
+    # Fuzzy matching reads only the area's own names (short, and indexed on their own).
+    found = Area.objects.alias(own_names=SEARCH_OWN_NAMES).filter(
+        word_prefix | Q(own_names__trigram_word_similar=key)
+    )
     if levels is not None:
         unknown = set(levels) - set(Area.Level.values)
         if unknown:
@@ -88,12 +91,12 @@ def areas_matching(query: str, *, levels: Sequence[str] | None = None) -> QueryS
         output_field=FloatField(),
     )
     # Between equally good fuzzy matches, the one whose official name is closest ('Kipsli':
-    # ΚΥΨΕΛΗ before ΑΝΩ ΚΥΨΕΛΗ); the official name's key is the first own key.
+    # ΚΥΨΕΛΗ before ΑΝΩ ΚΥΨΕΛΗ); the first own key is the official name without 'Δήμος' etc.
     official = Func(F("search_names"), Value("|"), Value(2), function="split_part")
     return (
         found.annotate(
             tier=tier,
-            similarity=Cast(TrigramWordSimilarity(Value(key), "search_names"), FloatField()),
+            similarity=Cast(TrigramWordSimilarity(Value(key), SEARCH_OWN_NAMES), FloatField()),
             specificity=specificity,
             closeness=Cast(TrigramSimilarity(official, Value(key)), FloatField()),
         )
@@ -101,8 +104,8 @@ def areas_matching(query: str, *, levels: Sequence[str] | None = None) -> QueryS
         .order_by(
             "-tier",
             "-similarity",
-            "-closeness",
             "-specificity",
+            "-closeness",
             F("population").desc(nulls_last=True),
             "name",
         )
