@@ -9,6 +9,8 @@ import { readState, toQuery, writeState } from "./state.js";
 document.documentElement.classList.add("js");
 const config = JSON.parse(document.getElementById("map-config").textContent);
 const t = config.text;
+// How close to come to an area picked from the suggestions (as the server does for ?near=).
+const AREA_ZOOM = { neighbourhood: 15, municipal_unit: 14, municipality: 13, regional_unit: 11, region: 9 };
 // Below this zoom a bounding box holds too many services to list; the map asks to zoom in.
 const MIN_ZOOM = 9;
 const form = document.getElementById("filters");
@@ -315,19 +317,19 @@ if (config.api.areas) {
       const response = await fetch(`${config.api.areas}?${new URLSearchParams({ q: text })}`, { signal });
       if (!response.ok) return [];
       const data = await response.json();
-      return (data.features || data.results || []).slice(0, 8).map((feature) => {
-        const p = feature.properties || feature;
-        return { label: p.name_in || p.label || p.name, detail: p.level_label || "", feature };
+      return (data.features || []).slice(0, 8).map((feature) => {
+        const p = feature.properties || {};
+        return { label: p.name, detail: p.parent || "", feature };
       });
     },
     onPick(option) {
       state.near = option.label;
-      const layer = L.geoJSON(option.feature);
-      const bounds = layer.getBounds();
+      const bounds = L.geoJSON(option.feature).getBounds();
       if (bounds.isValid()) {
         const centre = bounds.getCenter();
         origin = [centre.lat, centre.lng];
-        map.fitBounds(bounds, { maxZoom: 15 });
+        const zoom = AREA_ZOOM[option.feature.properties?.level] || 14;
+        map.setView(centre, zoom);
       }
       remember({ push: true });
       loaded = null;

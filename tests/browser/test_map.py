@@ -139,3 +139,20 @@ def test_the_print_sheet(open_page, places, shot):
     page.emulate_media(media="print")
     assert page.locator(".site-header").is_hidden()
     shot(page, "print-sheet-print-media", full_page=True)
+
+
+def test_area_suggestions_work_by_keyboard(open_page, places):
+    page = open_page("/en/?lat=37.9680&lon=23.7480&z=15")
+    ready(page)
+    page.locator("#near").press_sequentially("Kyps", delay=30)
+    page.locator("#near-options [role=option]").first.wait_for()
+    assert page.get_attribute("#near", "aria-expanded") == "true"
+    assert "ΚΥΨΕΛΗ" in page.locator("#near-options").inner_text()
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#near", "aria-activedescendant") == "near-options-0"
+    page.keyboard.press("Enter")
+    page.wait_for_function("new URLSearchParams(location.search).get('near') === 'ΚΥΨΕΛΗ'")
+    page.wait_for_function("new URLSearchParams(location.search).get('z') === '15'")
+    ready(page)
+    assert listed_names(page)[0] == "Κοινωνικό Ιατρείο Κυψέλης"
+    assert page.get_attribute("#near", "aria-expanded") == "false"
