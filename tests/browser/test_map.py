@@ -1,9 +1,12 @@
 """The public map in a real browser: markers, search, filters, shared URLs, right to left,
 keyboard only, JavaScript off, and the print sheet; screenshots go to test-artifacts/."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -156,3 +159,39 @@ def test_area_suggestions_work_by_keyboard(open_page, places):
     ready(page)
     assert listed_names(page)[0] == "Κοινωνικό Ιατρείο Κυψέλης"
     assert page.get_attribute("#near", "aria-expanded") == "false"
+
+
+def test_ten_services_print_on_one_or_two_a4_pages(open_page, seeded, shot):
+    from django.contrib.gis.geos import Point
+
+    from geo.models import Category
+    from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
+
+    slugs = ["health", "legal-aid", "food", "housing", "mental-health"]
+    for n in range(10):
+        org = OrganisationFactory(
+            name=f"Οργάνωση αλληλεγγύης {n}", phones=["210 000 0000"], kind="ngo"
+        )
+        loc = LocationFactory(
+            organisation=org,
+            name=f"Κέντρο στήριξης Κυψέλης {n}",
+            point=Point(23.735 + n * 0.001, 37.998 + n * 0.0005, srid=4326),
+            opening_hours="Mo-Fr 09:00-17:00; Sa 10:00-14:00",
+            phones=["210 123 4567", "697 000 0000"],
+            website=f"https://example.org/kentro-{n}",
+        )
+        ServiceFactory(
+            organisation=org,
+            categories=[Category.objects.get(slug=slugs[n % len(slugs)])],
+            locations=[loc],
+            languages=["el", "en", "ar", "fa"],
+        )
+    page = open_page("/en/print/?near=Kypseli")
+    page.frame_locator("iframe.sheet-map").locator(".print-pin").nth(9).wait_for()
+    assert page.locator(".sheet .entry").count() == 10
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert 1 <= pages <= 2, pages
+    (ARTIFACTS / "print-sheet-ten.pdf").write_bytes(pdf)
+    page.emulate_media(media="print")
+    shot(page, "print-sheet-ten", full_page=True)
