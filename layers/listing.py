@@ -38,7 +38,7 @@ OTHER_LAYER = "other"
 DEFAULT_CENTRE = (23.7275, 37.9838)
 DEFAULT_ZOOM = 13
 # The no-JS list and the print sheet show this many; the map loads the rest through the API.
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 # Candidates read to find `PAGE_SIZE` open ones when "open now" is asked for.
 OPEN_NOW_CANDIDATES = 500
 _AREA_ZOOM = {

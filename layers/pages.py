@@ -135,6 +135,11 @@ class MapPage(TemplateView):
                 "centre": [centre[1], centre[0]],
                 "zoom": zoom,
                 "origin": [origin[1], origin[0]] if place else None,
+                "notFound": (
+                    _("No area found for “%(near)s”.") % {"near": filters.near}
+                    if filters.near and not place
+                    else ""
+                ),
                 "bands": _bands(),
                 "pageSize": listing.PAGE_SIZE,
                 "api": {

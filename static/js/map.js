@@ -132,6 +132,8 @@ function renderList() {
   else if (here.length > shown.length)
     statusLine.textContent = t.showing.replace("%(shown)s", shown.length).replace("%(total)s", here.length);
   else statusLine.textContent = t.found.replace("%(total)s", here.length);
+  // A place that was not found stays said until the next search.
+  if (config.notFound && state.near) statusLine.textContent = `${config.notFound} ${statusLine.textContent}`;
   document.body.dataset.listed = String(shown.length);
 }
 
