@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from geo import search
 from geo.models import Area
-from geo.search import Circle, SearchError
+from geo.search import POINT_PARAMETER, Circle, SearchError
 from geo.search.places import locate
 from layers import caching, openapi, params
 from layers.models import Layer
@@ -102,7 +102,11 @@ class AreaLocations(PublicReadView):
     @extend_schema(
         operation_id="areas_locations",
         summary="The locations inside an area, as a GeoJSON FeatureCollection",
-        parameters=openapi.PAGING + [p for p in openapi.FILTERS if p.name != "area"],
+        parameters=[
+            openapi.AREA_SLUG,
+            *openapi.PAGING,
+            *[p for p in openapi.FILTERS if p.name != "area"],
+        ],
         responses={
             (200, openapi.GEOJSON): openapi.OpenApiResponse(openapi.PAGE),
             **openapi.NOT_MODIFIED,
@@ -126,16 +130,16 @@ class NearestLocations(PublicReadView):
     )
     def get(self, request):
         query = request.GET
-        if query.get("point") and query.get("near") is not None:
+        if query.get(POINT_PARAMETER) and query.get("near") is not None:
             raise SearchError("near", "give either point or near, not both")
         place = None
-        if raw := query.get("point"):
-            centre = params.point(raw)
+        if raw := query.get(POINT_PARAMETER):
+            centre = params.centre(raw)
         elif "near" in query:
             place = locate(query["near"])
             centre = place.centre
         else:
-            raise SearchError("point", "give point=lon,lat or near=<address or area name>")
+            raise SearchError(POINT_PARAMETER, "give point=lon,lat or near=<address or area name>")
         limit = params.integer(
             query,
             "limit",
@@ -215,7 +219,13 @@ class Tile(PublicReadView):
     @extend_schema(
         operation_id="tiles",
         summary="A vector tile of a layer's locations ('all' for every location)",
-        responses={**openapi.TILE_RESPONSE, **openapi.NOT_MODIFIED, **openapi.BAD_REQUEST},
+        parameters=openapi.TILE_PATH,
+        responses={
+            **openapi.TILE_RESPONSE,
+            **openapi.NOT_MODIFIED,
+            **openapi.BAD_REQUEST,
+            **openapi.NOT_FOUND,
+        },
     )
     def get(self, request, layer: str, z: int, x: int, y: int):
         check_tile(z, x, y)
