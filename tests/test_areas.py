@@ -65,7 +65,8 @@ def test_loading_again_changes_nothing(geodata):
     report = load_areas(geodata)
     after = {a.slug: (a.name, a.parent_id, a.boundary.wkb) for a in Area.objects.all()}
     assert before == after
-    assert not report.created
+    assert not report.created and not report.updated
+    assert sum(report.unchanged.values()) == Area.objects.count()
 
 
 def _write(tmp_path, name, content):
