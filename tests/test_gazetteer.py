@@ -61,6 +61,9 @@ def test_exarcheia_in_any_spelling_finds_its_neighbourhood(query):
         ("Κιάτο", "Δήμος Σικυωνίων"),
         ("Τρίκαλα", "Δήμος Τρικκαίων"),
         ("Ιωάννινα", "Δήμος Ιωαννιτών"),
+        ("Νέα Ιωνία Αττικής", "Δήμος Νέας Ιωνίας"),  # qualified by region
+        ("Ηράκλειο Κρήτης", "Δήμος Ηρακλείου"),
+        ("Agios Nikolaos Lasithiou", "Δήμος Αγίου Νικολάου"),
     ],
 )
 def test_names_as_people_type_them_find_the_area(query, name):
