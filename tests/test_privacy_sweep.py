@@ -7,6 +7,7 @@ import mapbox_vector_tile
 import pytest
 from django.contrib.gis.geos import Point
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
 
 from geo.models import Category
 from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
@@ -51,8 +52,16 @@ def _requests() -> list[str]:
     point = "23.7420,38.0030"
     box = f"{SENTINEL.x - 0.01},{SENTINEL.y - 0.01},{SENTINEL.x + 0.01},{SENTINEL.y + 0.01}"
     paths = [
-        "/",
-        "/about/data/",
+        "/el/",
+        "/en/?near=Kypseli",
+        "/en/?lat=38.0030&lon=23.7420&z=16&category=housing&language=ar&open_now=1",
+        "/el/about/data/",
+        "/el/print/?near=Kypseli",
+        "/el/print/?near=Kypseli&category=housing",
+        "/el/print/map/?near=Kypseli",
+        "/categories.css",
+        "/api/areas/?q=Kypseli",
+        "/api/areas/kypseli/",
         "/api/schema/",
         "/api/docs/",
         "/api/layers/",
@@ -84,14 +93,22 @@ def _every_route() -> set[str]:
             elif isinstance(p, URLPattern):
                 found.add(prefix + str(p.pattern))
 
-    walk(get_resolver().url_patterns)
+    # The pages' prefix is the active language's; name them by the default one.
+    with translation.override("el"):
+        walk(get_resolver().url_patterns)
     return found
 
 
 def test_the_sweep_covers_every_route():
     assert _every_route() <= {
-        "",
-        "about/data/",
+        "categories.css",
+        "api/areas/",
+        "api/areas/<slug:slug>/",
+        "el/",
+        "el/about/data/",
+        "el/locations/<int:pk>/",
+        "el/print/",
+        "el/print/map/",
         "api/schema/",
         "api/docs/",
         "api/layers/",
@@ -111,6 +128,12 @@ def test_no_endpoint_reveals_the_sentinel(client, planted, areas):
             assert sentinel not in text, path
         assert "Φωκίωνος" not in text and "11257" not in text, path
         assert "Κρυφός Ξενώνας" not in text, path
+    assert client.get(f"/el/locations/{planted['hidden'].id}/").status_code == 404
+    text = client.get(f"/el/locations/{planted['area'].id}/").content.decode()
+    assert "Ασφαλές Σπίτι" in text
+    for sentinel in SENTINEL_TEXTS:
+        assert sentinel not in text
+    assert "Φωκίωνος" not in text and "11257" not in text
 
 
 def test_the_area_location_shows_only_its_area_centroid(client, planted, areas):
