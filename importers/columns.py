@@ -44,7 +44,7 @@ def map_columns(headers: list[str], *, explicit: dict[str, str] | None = None) -
     for name, words in SYNONYMS.items():
         if name not in columns:
             for i, h in enumerate(folded):
-                if h in words and i not in columns.values():
+                if h in {w.casefold() for w in words} and i not in columns.values():
                     columns[name] = i
                     break
     return ColumnMapping(columns, list(headers))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from geo.areas import assign_areas
+from geo.models import Location, Service
 from importers.pipeline.report import MAX_CHANGES
 from importers.pipeline.staging import STAGING
 
@@ -155,20 +156,20 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
         cur.execute(f"SELECT count(*) {missing}", p)
         counts.missing = cur.fetchone()[0]
         if delete_missing:
+            # through the ORM: it knows every table that points at a location or service
             cur.execute(
-                f"""DELETE FROM geo_service sv WHERE sv.source = %(source)s
+                f"""SELECT sv.id FROM geo_service sv WHERE sv.source = %(source)s
                      AND NOT EXISTS (SELECT 1 FROM {SVC} s WHERE s.id = sv.id)
                      AND EXISTS (SELECT 1 FROM geo_service_locations sl JOIN {LOC} n
                                    ON n.id = sl.location_id WHERE sl.service_id = sv.id)""",
                 p,
             )
-            cur.execute(f"DELETE {missing}", p)
-            counts.deleted = cur.rowcount
-            cur.execute(
-                """DELETE FROM geo_service sv WHERE sv.source = %(source)s AND NOT EXISTS
-                   (SELECT 1 FROM geo_service_locations sl WHERE sl.service_id = sv.id)""",
-                p,
-            )
+            Service.objects.filter(id__in=[r[0] for r in cur.fetchall()]).delete()
+            cur.execute(f"SELECT l.id {missing}", p)
+            gone = [r[0] for r in cur.fetchall()]
+            counts.deleted = len(gone)
+            Location.objects.filter(id__in=gone).delete()
+            Service.objects.filter(source=source, locations__isnull=True).delete()
 
         cur.execute(f"SELECT array_agg(id) FROM {LOC} WHERE action IN ('new', 'changed')")
         touched = cur.fetchone()[0] or []
