@@ -20,10 +20,10 @@ class GeocodingError(Exception):
 class AddressQuery:
     street: str = ""
     postcode: str = ""
-    city: str = ""
+    locality: str = ""
 
-    def __str__(self) -> str:
-        return ", ".join(p for p in (self.street, self.postcode, self.city) if p)
+    def one_line(self) -> str:
+        return ", ".join(p for p in (self.street, self.postcode, self.locality) if p)
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,15 @@ def _area_names() -> list[tuple[str, int, str, Point]]:
     return sorted(named, key=lambda t: (t[1], -len(t[0])))
 
 
+def geocode_many(queries: list, *, geocoder: str | None = None) -> list[Geocoded]:
+    return [geocode(q, geocoder=geocoder) for q in queries]
+
+
 def geocode(query: "AddressQuery | str", *, geocoder: str | None = None) -> Geocoded:
-    text = str(query)
+    text = query if isinstance(query, str) else query.one_line()
     folded = strip_accents(text)
     for name, rank, area_id, centroid in _area_names():
         if name in folded:
             precision = "municipality" if rank == 2 else "area"
-            return Geocoded(centroid, precision, "offline", text, Area(id=area_id), True)
-    return Geocoded(None, "none", "offline", text)
+            return Geocoded(centroid, precision, "local", text, Area(id=area_id), True)
+    return Geocoded(None, "none", "local", text)

@@ -89,7 +89,7 @@ def test_a_changed_file_reports_new_changed_unchanged_and_missing(tmp_path):
 
 def test_missing_listings_are_not_deleted_when_some_rows_have_errors(tmp_path):
     run_import(write_csv(tmp_path / "a.csv", three_listings()), source="network")
-    rows = three_listings()[:2] + [listing("9", "", **{"Διεύθυνση": "Άγνωστη 1"})]
+    rows = [*three_listings()[:2], listing("9", "", **{"Διεύθυνση": "Άγνωστη 1"})]
     report = run_import(write_csv(tmp_path / "b.csv", rows), source="network", delete_missing=True)
     assert report.rows_with_errors == 1 and report.missing == 1 and report.deleted == 0
     assert Location.objects.filter(source="network", source_ref="3").exists()

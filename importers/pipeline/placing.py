@@ -1,7 +1,8 @@
 """Placing the staged rows that came without coordinates, through geo.geocoding.
 
-Each distinct address is asked once. Provider failures fall back to the offline chain and mark
-the rows to re-geocode; rows that cannot be placed at all are kept and marked as needing a pin.
+Each distinct address is asked once, in batches through `geocode_many`. Provider failures fall
+back to the local chain there and mark the rows to re-geocode; rows that cannot be placed at
+all are kept and marked as needing a pin.
 Runs outside the import's transaction: geocoding is slow, and its cache is worth keeping even
 when the import is rolled back.
 """
@@ -50,7 +51,7 @@ def place_rows(*, geocoder: str | None, progress: Progress | None = None) -> int
                 break
             first = False
             last = batch[-1]
-            results = [(*key, *_geocode(*key, geocoder=geocoder)) for key in batch]
+            results = _geocode(batch, geocoder=geocoder)
             with cur.cursor.copy(f"COPY {PLACED} FROM STDIN") as copy:
                 for row in results:
                     copy.write_row(row)
@@ -78,21 +79,26 @@ def place_rows(*, geocoder: str | None, progress: Progress | None = None) -> int
     return placed
 
 
-def _geocode(address: str, postcode: str, locality: str, *, geocoder: str | None) -> tuple:
-    query = geocoding.AddressQuery(street=address, postcode=postcode, city=locality)
-    regeocode = False
-    try:
-        found = geocoding.geocode(query, geocoder=geocoder)
-    except geocoding.GeocodingError:
-        # the provider is down: place it by the offline chain now, upgrade it later
-        found = geocoding.geocode(query, geocoder="offline")
-        regeocode = True
-    point = found.point
-    return (
-        point.x if point else None,
-        point.y if point else None,
-        found.precision if point else "none",
-        found.provider,
-        found.query if isinstance(found.query, str) else str(found.query),
-        regeocode or bool(found.needs_regeocode),
-    )
+def _geocode(batch: list[tuple[str, str, str]], *, geocoder: str | None) -> list[tuple]:
+    queries = [
+        geocoding.AddressQuery(street=address, postcode=postcode, locality=locality)
+        for address, postcode, locality in batch
+    ]
+    # cache hits for the whole batch come in one query; an unreachable provider falls back to
+    # the local chain inside geo.geocoding, marking the answers to re-geocode
+    answers = geocoding.geocode_many(queries, geocoder=geocoder)
+    rows = []
+    for key, found in zip(batch, answers, strict=True):
+        point = found.point
+        rows.append(
+            (
+                *key,
+                point.x if point else None,
+                point.y if point else None,
+                found.precision if point else "none",
+                found.provider,
+                found.query,
+                bool(found.needs_regeocode),
+            )
+        )
+    return rows

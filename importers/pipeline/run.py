@@ -29,7 +29,7 @@ Progress = Callable[[str, int, int | None], None]
 CHUNK = 5000
 
 
-class _Rollback(Exception):  # noqa: N818 (not an error: the way out of the transaction)
+class _Rollback(Exception):  # not an error: the way out of the transaction
     """Raised inside the transaction to undo a dry run (or an all-or-nothing run with errors)."""
 
 

@@ -1,4 +1,4 @@
-"""manage.py import_listings: import a spreadsheet of listings, with a progress bar and a summary."""
+"""manage.py import_listings: import a spreadsheet of listings, with progress and a summary."""
 
 import json
 from pathlib import Path
