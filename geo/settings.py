@@ -198,6 +198,9 @@ GEITONIA_TILE_ATTRIBUTION = env(
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
     " contributors",
 )
+# Imports uploaded in the admin: the largest file accepted, and where files wait for the worker.
+GEITONIA_IMPORT_MAX_UPLOAD_MB = env.int("GEITONIA_IMPORT_MAX_UPLOAD_MB", default=25)
+GEITONIA_IMPORT_DIR = Path(env("GEITONIA_IMPORT_DIR", default=str(VAR_DIR / "imports")))
 # Grid size in metres for locations whose precision is "street".
 GEITONIA_STREET_SNAP_METRES = env.int("GEITONIA_STREET_SNAP_METRES", default=100)
 

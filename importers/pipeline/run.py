@@ -27,6 +27,8 @@ from importers.readers import open_table
 
 Progress = Callable[[str, int, int | None], None]
 CHUNK = 5000
+# pg_advisory_lock(RUN_LOCK_NAMESPACE, run id) is held while a run is worked on (see worker).
+RUN_LOCK_NAMESPACE = 5105
 
 
 class _Rollback(Exception):  # not an error: the way out of the transaction
@@ -73,6 +75,7 @@ def run_import(
     )
     report.run_id = run.pk
     tick = _progress(run, progress)
+    _lock(run, True)
     try:
         table = open_table(path, sheet=sheet)
         saved = models.ImportSource.objects.filter(name=source).first()
@@ -128,6 +131,7 @@ def run_import(
         raise
     finally:
         _drop_staging()
+        _lock(run, False)
     report.timings["total"] = round(time.monotonic() - started, 3)
     _finish(run, report, sheet=sheet)
     return report
@@ -262,6 +266,12 @@ def _check_keys(report: ImportReport) -> None:
             )
             report.warnings += 1
     report.row_errors.sort(key=lambda e: (e["row"] or 0, e["severity"]))
+
+
+def _lock(run: models.ImportRun, take: bool) -> None:
+    with contextlib.suppress(DatabaseError), connection.cursor() as cur:
+        fn = "pg_advisory_lock" if take else "pg_advisory_unlock"
+        cur.execute(f"SELECT {fn}(%s, %s)", [RUN_LOCK_NAMESPACE, run.pk])
 
 
 def _drop_staging() -> None:
