@@ -77,10 +77,14 @@ def retire_orphans() -> int:
     retired = 0
     for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING):
         with connection.cursor() as cur:
-            cur.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_NAMESPACE, run.pk])
-            if not cur.fetchone()[0]:
+            # any session, this one included (advisory locks are re-entrant per session)
+            cur.execute(
+                """SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'
+                    AND classid = %s AND objid = %s AND objsubid = 2 AND granted)""",
+                [RUN_LOCK_NAMESPACE, run.pk],
+            )
+            if cur.fetchone()[0]:
                 continue  # alive
-            cur.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, run.pk])
         ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
             status=ImportRun.Status.FAILED,
             finished_at=timezone.now(),

@@ -73,7 +73,9 @@ class Command(BaseCommand):
             if bar is None:
                 for old in bars.values():
                     old.close()
-                bar = bars[stage] = tqdm(desc=stage, total=total, unit="rows", leave=False)
+                bar = bars[stage] = tqdm(
+                    desc=stage, total=total, unit="rows", leave=False, file=self.stderr._out
+                )
             bar.total = total
             bar.update(done - bar.n)
 
