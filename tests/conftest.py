@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.fake_nominatim import fake_nominatim  # noqa: F401  (the fixture, for every test)
+
 REPO = Path(__file__).resolve().parent.parent
 
 
