@@ -34,7 +34,8 @@ def place_rows(*, geocoder: str | None, progress: Progress | None = None) -> int
         cur.execute(f"DROP TABLE IF EXISTS {PLACED}")
         cur.execute(
             f"""CREATE TEMP TABLE {PLACED} (address text, postcode text, locality text,
-                area_text text, municipality_text text, lon double precision, lat double precision, precision text, provider text,
+                area_text text, municipality_text text, lon double precision,
+                lat double precision, precision text, provider text,
                 query text, needs_regeocode boolean)"""
         )
         cur.execute(
