@@ -122,6 +122,8 @@ def run_import(
                     "changes",
                 ):
                     setattr(report, name, getattr(counts, name))
+                # part of "upsert": geo.areas.assign_areas on the new and changed locations
+                report.timings["areas"] = counts.areas_seconds
                 if dry_run or (all_or_nothing and report.rows_with_errors):
                     raise _Rollback
         except _Rollback:

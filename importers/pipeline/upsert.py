@@ -5,6 +5,7 @@ keyed by (source, source_ref); services by their location and name. Nothing here
 asked, and nothing reads a location's point for output.
 """
 
+import time
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -46,6 +47,7 @@ class UpsertCounts:
     needs_pin: int = 0
     services_new: int = 0
     services_changed: int = 0
+    areas_seconds: float = 0.0
     changes: list[dict] = field(default_factory=list)
 
 
@@ -178,7 +180,9 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
         cur.execute(f"SELECT array_agg(id) FROM {LOC} WHERE action IN ('new', 'changed')")
         touched = cur.fetchone()[0] or []
         if touched:
+            started = time.monotonic()
             assign_areas(touched)
+            counts.areas_seconds = round(time.monotonic() - started, 3)
 
         cur.execute(
             f"""SELECT action, loc_ref, org_name, address, postcode, locality, lon, lat,
