@@ -34,8 +34,12 @@ class Position:
 
 def parse_number(text: str) -> float:
     """A number written the Greek or the English way: '37,9838', '4.205.000,5', '-23.7', '1 234'."""
-    s = text.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
-    s = s.replace("'", "")
+    s = text.strip().replace("\u2212", "-").replace("\u00a0", " ")
+    # Spaces only as thousands separators ('4 205 000'); '37 59 10' is degrees-minutes-seconds.
+    if " " in s:
+        if not re.fullmatch(r"[-+]?\d{1,3}( \d{3})+([.,]\d+)?", s):
+            raise CoordinateError(f"{text!r} is not a number")
+        s = s.replace(" ", "")
     if not re.fullmatch(r"[-+]?[\d.,]*\d[\d.,]*", s):
         raise CoordinateError(f"{text!r} is not a number")
     if "," in s and "." in s:
@@ -120,8 +124,16 @@ def from_greek_grid(x: float, y: float) -> Point:
     return Point(point.x, point.y, srid=4326)
 
 
+def _metres(text: str) -> float:
+    value = parse_number(text)
+    # '476.000' is 476 thousand in Greek notation, and no grid coordinate is under 1000 m.
+    if value < 1000 and re.fullmatch(r"\d{1,3}([.,]\d{3})+", text.strip()):
+        value = float(re.sub(r"\D", "", text))
+    return value
+
+
 def from_grid_values(x_text: str, y_text: str) -> Position:
-    x, y = parse_number(x_text), parse_number(y_text)
+    x, y = _metres(x_text), _metres(y_text)
     warnings: list[str] = []
     if _within(y, X_RANGE) and _within(x, Y_RANGE):
         x, y = y, x

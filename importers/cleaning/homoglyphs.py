@@ -26,6 +26,8 @@ def repair_homoglyphs(text: str) -> str:
 
     A word mixing scripts is turned into the script of its unambiguous letters (Θ, λ, ή... or
     R, s, h...); a word made only of look-alikes follows the majority script of the whole text.
+    An upper-case Latin word made only of look-alikes ('IATPEIO', 'AMKE': typed with the wrong
+    keyboard layout) becomes Greek when the rest of the text is unambiguously Greek.
     """
     if text.isascii():
         return text
@@ -36,6 +38,15 @@ def repair_homoglyphs(text: str) -> str:
         word = match.group(0)
         has_greek = any(_is_greek(c) for c in word)
         has_latin = any(_is_latin(c) for c in word)
+        if (
+            not has_greek
+            and len(word) > 1
+            and word.isupper()
+            and greek_total
+            and not latin_total
+            and set(word) <= _LATIN_LOOKALIKES
+        ):
+            return word.translate(_LATIN_TO_GREEK)
         if not (has_greek and has_latin):
             return word
         greek_only = sum(1 for c in word if _is_greek(c) and c not in _GREEK_LOOKALIKES)
