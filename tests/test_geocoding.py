@@ -23,6 +23,7 @@ from geo.geocoding import (
     geocode,
     geocode_many,
 )
+from geo.geocoding.pending import address_of
 from geo.geocoding.throttle import reserve_slot
 from geo.models import Area, GeocodeResult, Location
 from tests.conftest import REPO
@@ -393,7 +394,7 @@ def test_geocode_pending_upgrades_a_row_placed_offline(fake_nominatim, capsys):
         needs_regeocode=True,
     )
     unplaced = LocationFactory(
-        address="Οδός Που Δεν Υπάρχει 12", locality="Αθήνα", point=None, needs_pin=True
+        address="Φωκίωνος Νέγρη 99", postcode="", locality="Αθήνα", point=None, needs_pin=True
     )
     coarse = LocationFactory(
         address="Οδός Που Δεν Υπάρχει 12",
@@ -402,6 +403,10 @@ def test_geocode_pending_upgrades_a_row_placed_offline(fake_nominatim, capsys):
         geocode_precision=Location.GeocodePrecision.MUNICIPALITY,
         needs_regeocode=True,
     )
+
+    never = LocationFactory(address="Ανύπαρκτη 7", locality="Αθήνα", point=None, needs_pin=True)
+    geocode(address_of(never))  # a miss, cached at import time
+    asked_before = len(fake_nominatim.requests)
 
     call_command("geocode_pending", "--pins")
 
@@ -412,14 +417,22 @@ def test_geocode_pending_upgrades_a_row_placed_offline(fake_nominatim, capsys):
     assert metres(location.point, offline.point) > 100  # moved from the postcode centroid
     assert location.area.slug == "mouseio-exarcheia-neapoli"
     unplaced.refresh_from_db()
-    assert unplaced.needs_pin and unplaced.point is None
+    assert not unplaced.needs_pin
+    assert unplaced.geocode_precision == Location.GeocodePrecision.STREET
+    assert unplaced.area.slug == "kypseli"
+    never.refresh_from_db()
+    assert never.needs_pin and never.point is None
+    # The cached miss was forgotten and asked again (structured, then free text).
+    asked = [r.params.get("street") or r.params.get("q") for r in fake_nominatim.requests]
+    assert asked[asked_before:].count("7 Ανύπαρκτη") == 1
     coarse.refresh_from_db()
     assert not coarse.needs_regeocode
     assert coarse.geocode_precision == Location.GeocodePrecision.MUNICIPALITY
     out = capsys.readouterr().out
-    assert "3 examined" in out
+    assert "4 examined" in out
     assert "1 upgraded" in out
     assert "1 confirmed" in out
+    assert "1 placed that needed a pin" in out
     assert "1 still need a pin" in out
 
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from geo.geocoding import cache, nominatim
-from geo.geocoding.fallback import area_at, place_locally
+from geo.geocoding.fallback import LocalChain, area_at
 from geo.geocoding.query import AddressQuery, text_query_key
 from geo.geocoding.result import (
     LOCAL,
@@ -98,15 +98,16 @@ def geocode_many(
             f"Unknown geocoder {name!r}: use one of {', '.join(GEOCODERS)}."
         )
     items = [_Item.of(a) for a in addresses]
+    local = LocalChain()
     if name == OFFLINE:
-        return [place_locally(i.address, display_query=i.query) for i in items]
+        return [local.place(i.address, display_query=i.query) for i in items]
     nominatim.client()  # refuses a missing or default User-Agent before anything is asked
     known = cache.lookup_many(i.key for i in items if i.key)
     areas = _areas({e.area_id for e in known.values() if e.area_id})
     results = []
     for item in items:
         if not item.key:
-            results.append(place_locally(item.address, display_query=item.query))
+            results.append(local.place(item.address, display_query=item.query))
             continue
         entry = known.get(item.key)
         if entry is None:
@@ -116,7 +117,7 @@ def geocode_many(
                 if not fallback_when_unavailable:
                     raise
                 results.append(
-                    place_locally(item.address, needs_regeocode=True, display_query=item.query)
+                    local.place(item.address, needs_regeocode=True, display_query=item.query)
                 )
                 continue
             known[item.key] = entry
@@ -125,7 +126,7 @@ def geocode_many(
             fresh = True
         else:
             fresh = False
-        results.append(_from_entry(item, entry, areas, cached=not fresh))
+        results.append(_from_entry(item, entry, areas, local, cached=not fresh))
     return results
 
 
@@ -172,11 +173,12 @@ def _ask(item: _Item) -> cache.Entry:
 
 
 def _from_entry(
-    item: _Item, entry: cache.Entry, areas: dict[int, Area], *, cached: bool
+    item: _Item, entry: cache.Entry, areas: dict[int, Area], chain: LocalChain, *, cached: bool
 ) -> Geocoded:
+    """The provider's answer, unless it found nothing or the local chain places it finer."""
     local = None
     if not entry.found or entry.precision not in _GOOD_ENOUGH:
-        local = place_locally(item.address, display_query=item.query)
+        local = chain.place(item.address, display_query=item.query)
     if not entry.found:
         return local
     found = Geocoded(

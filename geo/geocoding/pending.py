@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from geo.areas import assign_areas
-from geo.geocoding import AddressQuery, Geocoded, geocode
+from geo.geocoding import AddressQuery, Geocoded, cache, geocode
 from geo.geocoding.result import PRECISION_RANK, GeocoderUnavailable, Precision
 from geo.models import Location
 
@@ -64,8 +64,13 @@ def regeocode_pending(*, include_pins: bool = False, limit: int | None = None) -
     report = PendingReport()
     for n, location_id in enumerate(ids):
         location = Location.objects.select_related("municipality").get(pk=location_id)
+        address = address_of(location)
+        if location.needs_pin:
+            # A miss cached at import time would answer again without asking: the map data
+            # may have improved since, and these rows are few and worth a request.
+            cache.forget_misses([address.key()])
         try:
-            found = geocode(address_of(location), fallback_when_unavailable=False)
+            found = geocode(address, fallback_when_unavailable=False)
         except GeocoderUnavailable as exc:
             report.left = len(ids) - n
             report.unavailable = str(exc)
