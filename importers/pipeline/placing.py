@@ -103,13 +103,13 @@ def _geocode(batch: list[tuple[str, ...]], *, geocoder: str | None) -> list[tupl
     answers = geocoding.geocode_many(queries, geocoder=geocoder)
     rows = []
     for key, found in zip(batch, answers, strict=True):
-        point = found.point
+        lonlat = found.lonlat  # without building a GEOS point per answer
         rows.append(
             (
                 *key,
-                point.x if point else None,
-                point.y if point else None,
-                found.precision if point else "none",
+                lonlat[0] if lonlat else None,
+                lonlat[1] if lonlat else None,
+                found.precision if lonlat else "none",
                 found.provider,
                 found.query,
                 bool(found.needs_regeocode),
