@@ -15,6 +15,8 @@ from geo.models import Location, Service
 from importers.pipeline.report import MAX_CHANGES
 from importers.pipeline.staging import STAGING
 
+# pg_advisory_xact_lock(SOURCE_LOCK_NAMESPACE, hashtext(source)) serialises writers per source.
+SOURCE_LOCK_NAMESPACE = 5106
 LOC = "importers_loc"
 SVC = "importers_svc"
 _POINT = "CASE WHEN n.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(n.lon, n.lat), 4326) END"
@@ -56,6 +58,11 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
     p = {"source": source}
     counts = UpsertCounts()
     with connection.cursor() as cur:
+        # one writer per source at a time (a worker and a command line, say); the lock goes
+        # with the transaction
+        cur.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [SOURCE_LOCK_NAMESPACE, source]
+        )
         for table in (LOC, SVC):
             cur.execute(f"DROP TABLE IF EXISTS {table}")
         cur.execute(
