@@ -10,3 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("layers.urls")),
 ]
+
+handler404 = "layers.views.not_found"
