@@ -160,8 +160,8 @@ def test_points_across_greece_and_its_islands_are_accepted(context, lat, lon):
 def test_the_outline_is_the_regional_units_when_loaded(db):
     outline, source = greece_outline()
     assert source == "regional units in the database"
-    assert outline.holds(Point(23.7322, 37.9874, srid=4326))
-    assert not outline.holds(Point(28.9850, 41.0369, srid=4326))
+    assert outline.holds(23.7322, 37.9874)
+    assert not outline.holds(28.9850, 41.0369)
 
 
 def test_coarse_coordinates_are_accepted_with_a_warning(context):
@@ -344,7 +344,9 @@ def test_future_verification_dates_are_errors(context):
         ("Εxarcheia", "Exarcheia"),  # a Greek Ε inside a Latin word
         ("Οδός Σόλωνος 10", "Οδός Σόλωνος 10"),
         ("Solidarity Now", "Solidarity Now"),
-        ("Σωματείο AMKE", "Σωματείο ΑΜΚΕ"),  # look-alikes only, in Greek text
+        ("Σωματείο AMKE", "Σωματείο ΑΜΚΕ"),
+        ("ΑΘΉNA, Kόρινθος", "ΑΘΉΝΑ, Κόρινθος"),
+        ("ΠΛΑΤΕÍΑ", "ΠΛΑΤΕΊΑ"),  # an accented Latin Í keeps its accent as Greek Ί
         ("Κέντρο Ημέρας Max", "Κέντρο Ημέρας Max"),  # a Latin word, not a typing accident
     ],
 )
@@ -395,8 +397,11 @@ def test_hours_we_cannot_read_are_kept_as_text_with_a_warning(context, text):
 
 
 def test_a_postcode_far_from_the_coordinates_is_a_warning(db):
+    asked = []
+
     def holds(postcode: str, point: Point) -> bool | None:
         # Stands in for geo.postcodes.postcode_holds: 10xxx-11xxx is Athens, here at 37.9-38.1.
+        asked.append(postcode)
         return postcode.startswith(("10", "11")) == (37.9 < point.y < 38.1)
 
     context = CleaningContext.from_db(postcode_holds=holds)
@@ -405,6 +410,9 @@ def test_a_postcode_far_from_the_coordinates_is_a_warning(db):
     row = clean({**athens, "postcode": "54622"}, context)
     assert row.ok  # the coordinates win; the coordinator is told
     assert "not where the coordinates" in row.warnings[0].reason
+    # The same postcode in the same 1 km cell is answered from memory, not asked again.
+    clean({"lat": "37.98745", "lon": "23.73221", "postcode": "10683"}, context)
+    assert asked == ["10683", "54622"]
 
 
 # --- the sample file of traps, read, mapped and cleaned --------------------------------------

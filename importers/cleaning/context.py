@@ -2,11 +2,13 @@
 their synonyms, and the outline of Greece. Read-only."""
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
+import shapely
+from django.contrib.gis.geos import Point
 
 from geo.models import Area, Category
 from importers.cleaning.vocabulary import normalise
@@ -32,6 +34,14 @@ class CleaningContext:
     boundary: str
     today: dt.date = field(default_factory=dt.date.today)
     postcode_holds: Callable[[str, Point], bool | None] | None = None
+    # Answers for cells seen before in this import (the same category text on every row).
+    memo: dict[tuple[str, str], tuple[tuple[str, ...], list[tuple[str, str]]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    # postcode_holds answers by (postcode, 0.01° cell): it asks the database each time.
+    postcode_memo: dict[tuple[str, int, int], bool | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def from_db(
@@ -47,8 +57,8 @@ class CleaningContext:
             postcode_holds=postcode_holds,
         )
 
-    def in_greece(self, point: Point) -> bool:
-        return self.greece.holds(point)
+    def in_greece(self, lon: float, lat: float) -> bool:
+        return self.greece.holds(lon, lat)
 
 
 def category_words() -> dict[str, str | None]:
@@ -66,28 +76,52 @@ def category_words() -> dict[str, str | None]:
 class Outline:
     """Polygons a point must fall in or near (within `tolerance` degrees), tested in memory.
 
-    One prepared geometry per polygon with a bounding-box filter first: tens of microseconds a
-    point, where a union of the regional units takes seconds to build in PostGIS.
+    Shapely's STRtree answers a point in ~10 µs; on top, each 0.01° cell of the map is classified
+    once (inside / outside / on a border), so rows from the same town cost a dictionary lookup.
+    A union of the regional units in PostGIS took 14 s here; none is needed.
     """
 
-    def __init__(self, geometries: list[GEOSGeometry], *, tolerance: float):
-        self.tolerance = tolerance
-        self._parts = [(g.extent, g.prepared) for g in geometries]
+    CELL = 0.01
 
-    def holds(self, point: Point) -> bool:
-        x, y, t = point.x, point.y, self.tolerance
-        near = [
-            prepared
-            for (xmin, ymin, xmax, ymax), prepared in self._parts
-            if xmin - t <= x <= xmax + t and ymin - t <= y <= ymax + t
-        ]
-        if any(prepared.covers(point) for prepared in near):
-            return True
-        if not t or not near:
+    def __init__(self, geometries: list[shapely.Geometry], *, tolerance: float):
+        self.tolerance = tolerance
+        self._parts = list(geometries)
+        for g in self._parts:
+            shapely.prepare(g)
+        self._tree = shapely.STRtree(self._parts)
+        self._cells: dict[tuple[int, int], bool | None] = {}
+
+    def holds(self, lon: float, lat: float) -> bool:
+        if not (math.isfinite(lon) and math.isfinite(lat)):
             return False
+        key = (math.floor(lon / self.CELL), math.floor(lat / self.CELL))
+        state = self._cells.get(key, ...)
+        if state is ...:
+            state = self._cells[key] = self._classify(key)
+        if state is not None:
+            return state
+        return self._holds_point(shapely.Point(lon, lat))
+
+    def _classify(self, key: tuple[int, int]) -> bool | None:
+        """True: the whole cell is inside; False: nothing within tolerance; None: look closer."""
+        x, y = key[0] * self.CELL, key[1] * self.CELL
+        cell = shapely.box(x, y, x + self.CELL, y + self.CELL)
+        if len(self._tree.query(cell, predicate="within")):
+            return True
+        if self.tolerance:
+            near = self._tree.query(cell, predicate="dwithin", distance=self.tolerance)
+        else:
+            near = self._tree.query(cell, predicate="intersects")
+        return None if len(near) else False
+
+    def _holds_point(self, point: shapely.Point) -> bool:
+        if len(self._tree.query(point, predicate="intersects")):
+            return True
         # Generalised coastlines: a quay or a beach may fall just outside the polygon.
-        disc = point.buffer(t, quadsegs=4)
-        return any(prepared.intersects(disc) for prepared in near)
+        return bool(
+            self.tolerance
+            and len(self._tree.query(point, predicate="dwithin", distance=self.tolerance))
+        )
 
 
 def greece_outline() -> tuple[Outline, str]:
@@ -98,7 +132,7 @@ def greece_outline() -> tuple[Outline, str]:
         .values_list("id", flat=True)
     )
     if not ids:
-        box = Outline([Polygon.from_bbox(GREECE_BOX)], tolerance=0)
+        box = Outline([shapely.box(*GREECE_BOX)], tolerance=0)
         return box, "bounding box (no regional units loaded)"
     return _regional_units(ids), "regional units in the database"
 
@@ -106,7 +140,8 @@ def greece_outline() -> tuple[Outline, str]:
 @lru_cache(maxsize=2)
 def _regional_units(ids: tuple[int, ...]) -> Outline:
     boundaries = Area.objects.filter(id__in=ids).values_list("boundary", flat=True)
-    return Outline(list(boundaries), tolerance=BOUNDARY_BUFFER_DEGREES)
+    parts = [shapely.from_wkb(bytes(b.wkb)) for b in boundaries]
+    return Outline(parts, tolerance=BOUNDARY_BUFFER_DEGREES)
 
 
 def _geo_postcode_check() -> Callable[[str, Point], bool | None] | None:
