@@ -3,10 +3,14 @@
 Public interface (import from `geo.geocoding`):
 
     geocode(address: AddressQuery | str, *, geocoder: str | None = None,
-            fallback_when_unavailable: bool = True) -> Geocoded
+            fallback_when_unavailable: bool = True, retries: int | None = None) -> Geocoded
     geocode_many(addresses: Iterable[AddressQuery | str], *, geocoder: str | None = None,
-                 fallback_when_unavailable: bool = True) -> list[Geocoded]
+                 fallback_when_unavailable: bool = True, retries: int | None = None)
+                 -> list[Geocoded]
         Same answers, in order; cache hits for the whole batch in one query (use it for imports).
+        `retries` None: settings.GEITONIA_GEOCODER_RETRIES; a web request may want 0, so that a
+        provider outage costs one timeout, not the whole backoff.
+    Geocoded.lonlat -> (lon, lat) | None: the position without building a GEOS Point (bulk).
     AddressQuery(street="", house_number="", postcode="", locality="", municipality="", area="",
                  country="gr")  frozen; `street` may carry the number ("Νοταρά 34") and corners
                  ("Νοταρά 34 & Δεληγιάννη": the first street is used).
@@ -56,6 +60,7 @@ from geo.geocoding.result import (
 from geo.models import Area
 
 __all__ = [
+    "GEOCODERS",
     "LOCAL",
     "OFFLINE",
     "AddressQuery",
@@ -77,11 +82,15 @@ def geocode(
     *,
     geocoder: str | None = None,
     fallback_when_unavailable: bool = True,
+    retries: int | None = None,
 ) -> Geocoded:
     """Place one address. Raises GeocoderMisconfigured, and GeocoderUnavailable only when
     `fallback_when_unavailable` is False."""
     return geocode_many(
-        [address], geocoder=geocoder, fallback_when_unavailable=fallback_when_unavailable
+        [address],
+        geocoder=geocoder,
+        fallback_when_unavailable=fallback_when_unavailable,
+        retries=retries,
     )[0]
 
 
@@ -90,6 +99,7 @@ def geocode_many(
     *,
     geocoder: str | None = None,
     fallback_when_unavailable: bool = True,
+    retries: int | None = None,
 ) -> list[Geocoded]:
     """Place many addresses, in order; cache hits for the whole batch in one query."""
     name = (geocoder or settings.GEITONIA_GEOCODER or nominatim.NAME).strip().lower()
@@ -112,7 +122,7 @@ def geocode_many(
         entry = known.get(item.key)
         if entry is None:
             try:
-                entry = _ask(item)
+                entry = _ask(item, retries=retries)
             except GeocoderUnavailable:
                 if not fallback_when_unavailable:
                     raise
@@ -145,13 +155,13 @@ class _Item:
         return cls(text, text_query_key(text) if text else "", text)
 
 
-def _ask(item: _Item) -> cache.Entry:
+def _ask(item: _Item, *, retries: int | None) -> cache.Entry:
     """Ask the provider (structured, then free text), cache the answer or the miss."""
     answer = None
     if isinstance(item.address, AddressQuery) and (params := item.address.structured()):
-        answer = nominatim.search(params)
+        answer = nominatim.search(params, retries=retries)
     if answer is None or answer.precision not in _GOOD_ENOUGH:
-        text_answer = nominatim.search(item.query)
+        text_answer = nominatim.search(item.query, retries=retries)
         if text_answer is not None and (
             answer is None
             or PRECISION_RANK[text_answer.precision] < PRECISION_RANK[answer.precision]

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from geo.areas import assign_areas
 from geo.geocoding import AddressQuery, Geocoded, cache, geocode
-from geo.geocoding.result import PRECISION_RANK, GeocoderUnavailable, Precision
+from geo.geocoding.result import LOCAL, PRECISION_RANK, GeocoderUnavailable, Precision
 from geo.models import Location
 
 # A location that needs a pin is placed only by an answer this good: a postcode or a
@@ -52,12 +52,17 @@ def address_of(location: Location) -> AddressQuery:
     )
 
 
-def regeocode_pending(*, include_pins: bool = False, limit: int | None = None) -> PendingReport:
-    """Ask the provider again for every location marked needs_regeocode (and, with
-    `include_pins`, needs_pin); upgrade those it places more precisely."""
+def regeocode_pending(
+    *, include_pins: bool = False, include_local: bool = False, limit: int | None = None
+) -> PendingReport:
+    """Ask the provider again for every location marked needs_regeocode (with `include_pins`
+    also needs_pin, with `include_local` also every location the local chain placed, as an
+    offline installation does); upgrade those it places more precisely."""
     wanted = Q(needs_regeocode=True)
     if include_pins:
         wanted |= Q(needs_pin=True)
+    if include_local:
+        wanted |= Q(geocode_provider=LOCAL, point__isnull=False)
     ids = list(Location.objects.filter(wanted).order_by("id").values_list("id", flat=True))
     if limit is not None:
         ids = ids[:limit]
