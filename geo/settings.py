@@ -218,6 +218,9 @@ GEITONIA_TILE_ATTRIBUTION = env(
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
     " contributors",
 )
+# Imports uploaded in the admin: the largest file accepted, and where files wait for the worker.
+GEITONIA_IMPORT_MAX_UPLOAD_MB = env.int("GEITONIA_IMPORT_MAX_UPLOAD_MB", default=25)
+GEITONIA_IMPORT_DIR = Path(env("GEITONIA_IMPORT_DIR", default=str(VAR_DIR / "imports")))
 # Imports: files larger than this are refused before reading; sheets claiming more cells with
 # content (after repeats and merges) too. Readers stream, so these bound time, not memory.
 GEITONIA_IMPORT_MAX_BYTES = env.int("GEITONIA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)

@@ -1,0 +1,118 @@
+"""Placing the staged rows that came without coordinates, through geo.geocoding.
+
+Each distinct address is asked once, in batches through `geocode_many`. Provider failures fall
+back to the local chain there and mark the rows to re-geocode; rows that cannot be placed at
+all are kept and marked as needing a pin.
+Runs outside the import's transaction: geocoding is slow, and its cache is worth keeping even
+when the import is rolled back.
+"""
+
+from collections.abc import Callable
+
+from django.db import connection
+
+from geo import geocoding
+from importers.pipeline.staging import STAGING
+
+PLACED = "importers_placed"
+BATCH = 500
+# What an address is, for asking once per distinct address.
+KEY = "address, postcode, locality, area_text, municipality_text"
+ADDRESSED = "concat(address, postcode, locality, area_text, municipality_text) <> ''"
+
+
+def _key(alias: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in KEY.split(","))
+
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def place_rows(*, geocoder: str | None, progress: Progress | None = None) -> int:
+    """Geocode every distinct address of the unplaced staged rows; returns how many were placed."""
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {PLACED}")
+        cur.execute(
+            f"""CREATE TEMP TABLE {PLACED} (address text, postcode text, locality text,
+                area_text text, municipality_text text, lon double precision,
+                lat double precision, precision text, provider text,
+                query text, needs_regeocode boolean)"""
+        )
+        cur.execute(
+            f"""SELECT count(*) FROM (SELECT DISTINCT {KEY} FROM {STAGING}
+                 WHERE lon IS NULL AND {ADDRESSED}) q"""
+        )
+        total = cur.fetchone()[0]
+        done = 0
+        last: tuple[str, ...] = ("",) * 5
+        first = True
+        while True:
+            # keyset pages, so the list of addresses is never held whole
+            cur.execute(
+                f"""SELECT DISTINCT {KEY} FROM {STAGING}
+                     WHERE lon IS NULL AND {ADDRESSED}
+                       AND (%s OR ({KEY}) > (%s, %s, %s, %s, %s))
+                     ORDER BY 1, 2, 3, 4, 5 LIMIT {BATCH}""",
+                [first, *last],
+            )
+            batch = cur.fetchall()
+            if not batch:
+                break
+            first = False
+            last = batch[-1]
+            results = _geocode(batch, geocoder=geocoder)
+            with cur.cursor.copy(f"COPY {PLACED} FROM STDIN") as copy:
+                for row in results:
+                    copy.write_row(row)
+            done += len(batch)
+            if progress:
+                progress("geocode", done, total)
+        cur.execute(
+            f"""UPDATE {STAGING} s SET lon = p.lon, lat = p.lat,
+                   geocode_precision = p.precision, geocode_provider = p.provider,
+                   geocode_query = left(p.query, 500), needs_regeocode = p.needs_regeocode
+                 FROM {PLACED} p
+                WHERE s.lon IS NULL AND p.lon IS NOT NULL AND ({_key("s")}) = ({_key("p")})"""
+        )
+        placed = cur.rowcount
+        cur.execute(
+            f"""UPDATE {STAGING} s SET needs_pin = true, geocode_precision = 'none',
+                   geocode_provider = coalesce(p.provider, ''),
+                   geocode_query = left(coalesce(p.query, ''), 500)
+                 FROM {STAGING} s2 LEFT JOIN {PLACED} p
+                   ON ({_key("s2")}) = ({_key("p")})
+                WHERE s.ctid = s2.ctid AND s.lon IS NULL"""
+        )
+        cur.execute(f"DROP TABLE {PLACED}")
+    return placed
+
+
+def _geocode(batch: list[tuple[str, ...]], *, geocoder: str | None) -> list[tuple]:
+    queries = [
+        geocoding.AddressQuery(
+            street=address,
+            postcode=postcode,
+            locality=locality,
+            area=area,
+            municipality=municipality,
+        )
+        for address, postcode, locality, area, municipality in batch
+    ]
+    # cache hits for the whole batch come in one query; an unreachable provider falls back to
+    # the local chain inside geo.geocoding, marking the answers to re-geocode
+    answers = geocoding.geocode_many(queries, geocoder=geocoder)
+    rows = []
+    for key, found in zip(batch, answers, strict=True):
+        lonlat = found.lonlat  # without building a GEOS point per answer
+        rows.append(
+            (
+                *key,
+                lonlat[0] if lonlat else None,
+                lonlat[1] if lonlat else None,
+                found.precision if lonlat else "none",
+                found.provider,
+                found.query,
+                bool(found.needs_regeocode),
+            )
+        )
+    return rows
