@@ -6,6 +6,7 @@ import json
 from django.contrib.gis.db import models as gis_models
 from django.contrib.gis.db.models.functions import AsGeoJSON, GeoFunc
 from django.db.models import F, QuerySet
+from django.http import HttpResponse, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -16,6 +17,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from geo.gazetteer import MAX_QUERY_LENGTH, InvalidQuery, areas_matching
 from geo.models import Area
+from layers import openapi
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -141,7 +143,7 @@ class AreaList(generics.GenericAPIView):
                 description=AreaQuery().fields["geometry"].help_text,
             ),
         ],
-        responses={200: AreaFeatureCollection},
+        responses={200: AreaFeatureCollection, **openapi.BAD_REQUEST},
         operation_id="areas_list",
     )
     def get(self, request: Request) -> Response:
@@ -159,6 +161,16 @@ class AreaList(generics.GenericAPIView):
         features = [_feature(a) for a in areas[: query["limit"]]]
         return Response({"type": "FeatureCollection", "features": features})
 
+    def handle_exception(self, exc: Exception) -> HttpResponse:
+        """A bad parameter answers like the rest of the API: {"detail", "parameter"}."""
+        if isinstance(exc, ValidationError) and isinstance(exc.detail, dict):
+            parameter, messages = next(iter(exc.detail.items()))
+            message = messages[0] if isinstance(messages, list) else messages
+            return JsonResponse(
+                {"detail": f"{parameter}: {message}", "parameter": parameter}, status=400
+            )
+        return super().handle_exception(exc)
+
     def _areas(self, q: str | None, levels: list[str] | None) -> QuerySet[Area]:
         if q is None:
             found = Area.objects.order_by("level", "name")
@@ -169,6 +181,7 @@ class AreaList(generics.GenericAPIView):
             raise ValidationError({"q": [str(exc)]}) from exc
 
 
+@extend_schema(responses={200: AreaDetailSerializer, **openapi.NOT_FOUND})
 class AreaDetail(generics.RetrieveAPIView):
     """One area with its full boundary, as a GeoJSON Feature."""
 
