@@ -1,9 +1,10 @@
+"""The API and tiles: no language prefix (the pages are in layers.page_urls)."""
+
 from django.urls import path
 
-from layers import views
+from layers import pages, views
 
 urlpatterns = [
-    path("", views.MapPage.as_view(), name="map"),
-    path("about/data/", views.AboutDataPage.as_view(), name="about-data"),
+    path("categories.css", pages.categories_css, name="categories-css"),
     path("api/locations/", views.LocationList.as_view(), name="api-locations"),
 ]

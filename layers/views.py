@@ -1,9 +1,6 @@
-"""Public pages and the first API endpoint. Thin: parse, query, serialize."""
+"""The API views. Thin: parse, query, serialize (the pages are in layers.pages)."""
 
-from django.conf import settings
 from django.db.models import Prefetch
-from django.urls import reverse
-from django.views.generic import TemplateView
 from rest_framework import generics
 
 from geo.models import Location, Service
@@ -32,31 +29,3 @@ class LocationList(generics.ListAPIView):
 
     def get_queryset(self):
         return public_locations()
-
-
-class MapPage(TemplateView):
-    template_name = "map.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["map_config"] = {
-            "locationsUrl": reverse("api-locations"),
-            "tileUrl": settings.GEITONIA_TILE_URL,
-            "attribution": settings.GEITONIA_TILE_ATTRIBUTION,
-            "center": [37.98, 23.73],
-            "zoom": 12,
-        }
-        return ctx
-
-
-class AboutDataPage(TemplateView):
-    template_name = "about.html"
-
-    def get_context_data(self, **kwargs):
-        from geo.areas import OTHER_SOURCES, SOURCES, missing_sources
-
-        ctx = super().get_context_data(**kwargs)
-        ctx["sources"] = SOURCES
-        ctx["other_sources"] = OTHER_SOURCES
-        ctx["missing"] = missing_sources(settings.GEITONIA_DATA_DIR)
-        return ctx
