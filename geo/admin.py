@@ -1,6 +1,7 @@
 """Admin for every model: map widgets for points and areas, search, and the filters coordinators
 use (category, area, precision, what still needs a pin)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.forms import OSMWidget
@@ -9,12 +10,32 @@ from geo.models import Area, Category, GeocodeResult, Location, Organisation, Se
 
 
 class SelfHostedOSMWidget(OSMWidget):
-    """Django's map widget with OpenLayers from our own static files instead of a CDN."""
+    """Django's map widget with OpenLayers from our own static files instead of a CDN, started
+    by a static script from JSON options rather than an inline script (the CSP allows none)."""
+
+    template_name = "geo/map_widget.html"
 
     class Media:
         extend = False
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
-        js = ("vendor/ol/dist/ol.js", "gis/js/OLMapWidget.js")
+        js = ("vendor/ol/dist/ol.js", "gis/js/OLMapWidget.js", "js/admin-map.js")
+
+    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        context["options_id"] = f"{context['id']}_options"
+        context["map_options"] = {
+            "geom_name": context["geom_type"],
+            "id": context["id"],
+            "map_id": f"{context['id']}_map",
+            "map_srid": context["map_srid"],
+            "name": context["name"],
+            "default_lon": context["default_lon"],
+            "default_lat": context["default_lat"],
+            "default_zoom": context["default_zoom"],
+            "tile_url": settings.GEITONIA_TILE_URL,
+            "tile_attribution": settings.GEITONIA_TILE_ATTRIBUTION,
+        }
+        return context
 
 
 class MapAdmin(GISModelAdmin):

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from layers import api, pages
+from layers import api, embeds, pages
 
 urlpatterns = [
     path("categories.css", pages.categories_css, name="categories-css"),
@@ -16,4 +16,7 @@ urlpatterns = [
     path("tiles/<slug:layer>/<int:z>/<int:x>/<int:y>.pbf", api.Tile.as_view(), name="tiles"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Partners' embeds and oEmbed (layers.embeds): no language prefix, the embed has its own.
+    path("embed/<str:public_id>/", embeds.embed_page, name="embed"),
+    path("oembed/", embeds.oembed, name="oembed"),
 ]

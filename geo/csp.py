@@ -1,0 +1,36 @@
+"""The site's Content-Security-Policy middleware: django-csp's, plus the tile server's origin read
+from the settings on each request (so tests and deployments that point the tiles elsewhere stay
+consistent). It never adds 'unsafe-inline' or 'unsafe-eval' for scripts; views that need more
+declare it themselves with django-csp's decorators."""
+
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+
+
+def tile_origin(url_template: str) -> str | None:
+    """`https://tile.example.org` from a tile URL template; None for a relative (own) URL.
+
+    A `{s}` sub-domain placeholder becomes a `*.` wildcard, which CSP allows at the left only."""
+    parts = urlsplit(url_template)
+    if not parts.scheme or not parts.netloc:
+        return None
+    host = parts.netloc
+    if host.startswith("{s}."):
+        host = "*." + host[len("{s}.") :]
+    return f"{parts.scheme}://{host}"
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        origin = tile_origin(settings.GEITONIA_TILE_URL)
+        if origin:
+            update = dict(parts.update or {})
+            update["img-src"] = [*update.get("img-src", []), origin]
+            parts.update = update
+        return parts
