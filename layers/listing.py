@@ -129,11 +129,7 @@ def find_place(text: str) -> Place | None:
     match = Q(name__icontains=text) | Q(name_el__icontains=text) | Q(name_en__icontains=text)
     if slug:
         match |= Q(slug__icontains=slug)
-    candidates = list(
-        Area.objects.filter(match, level__in=_AREA_RANK).only(
-            "slug", "name", "level", "centroid", "name_el", "name_en", "names"
-        )[:50]
-    )
+    candidates = list(Area.objects.filter(match, level__in=_AREA_RANK).only("slug", "name", "level", "centroid", "name_el", "name_en", "names")[:50])
     if not candidates:
         return None
 
@@ -164,10 +160,9 @@ def _category_slugs(slugs: tuple[str, ...]) -> set[str]:
     found = set(slugs)
     frontier = set(slugs)
     while frontier:
-        frontier = (
-            set(Category.objects.filter(parent__slug__in=frontier).values_list("slug", flat=True))
-            - found
-        )
+        frontier = set(
+            Category.objects.filter(parent__slug__in=frontier).values_list("slug", flat=True)
+        ) - found
         found |= frontier
     return found
 

@@ -140,9 +140,7 @@ def places(seeded):
 
     def make(name, lon, lat, category, languages, **extra):
         org = OrganisationFactory(name=f"{name} (οργάνωση)", phones=["210 000 0000"])
-        loc = LocationFactory(
-            organisation=org, name=name, point=Point(lon, lat, srid=4326), **extra
-        )
+        loc = LocationFactory(organisation=org, name=name, point=Point(lon, lat, srid=4326), **extra)
         ServiceFactory(
             organisation=org,
             name=f"{name}: υπηρεσία",
@@ -154,23 +152,14 @@ def places(seeded):
 
     return {
         "kypseli": make(
-            "Κοινωνικό Ιατρείο Κυψέλης",
-            23.7390,
-            37.9990,
-            "health",
-            ["el", "ar"],
-            opening_hours="Mo-Fr 09:00-20:00",
-            website="https://example.org/kypseli",
+            "Κοινωνικό Ιατρείο Κυψέλης", 23.7390, 37.9990, "health", ["el", "ar"],
+            opening_hours="Mo-Fr 09:00-20:00", website="https://example.org/kypseli",
         ),
         "exarcheia": make("Νομική Βοήθεια Εξαρχείων", 23.7355, 37.9864, "legal-aid", ["el", "fa"]),
         "pagkrati": make("Συσσίτιο Παγκρατίου", 23.7480, 37.9680, "food", ["el"]),
         "template": make("{{7*7}}", 23.7400, 37.9950, "food", ["el"]),
         "script": make(
-            "<img src=x onerror=window.__xss=1>",
-            23.7410,
-            37.9960,
-            "health",
-            ["el"],
+            "<img src=x onerror=window.__xss=1>", 23.7410, 37.9960, "health", ["el"],
             website="javascript:window.__xss=2",
         ),
     }

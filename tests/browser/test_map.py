@@ -10,9 +10,7 @@ pytestmark = pytest.mark.browser
 
 def ready(page):
     """Wait until the JS has drawn the list from the API."""
-    page.wait_for_function(
-        "document.body.dataset.listed !== undefined && !document.body.dataset.loading"
-    )
+    page.wait_for_function("document.body.dataset.listed !== undefined && !document.body.dataset.loading")
 
 
 def listed_names(page):
@@ -38,9 +36,7 @@ def test_searching_kypseli_moves_the_map_and_lists_results(open_page, places):
     with page.expect_navigation():
         page.press("#near", "Enter")
     ready(page)
-    centre = page.evaluate(
-        "(() => { const p = new URLSearchParams(location.search); return [+p.get('lat'), +p.get('lon')]; })()"
-    )
+    centre = page.evaluate("(() => { const p = new URLSearchParams(location.search); return [+p.get('lat'), +p.get('lon')]; })()")
     assert abs(centre[0] - 37.999) < 0.01 and abs(centre[1] - 23.741) < 0.01
     assert listed_names(page)[0] == "Κοινωνικό Ιατρείο Κυψέλης"
     assert "near=Kypseli" in page.url
@@ -67,9 +63,7 @@ def test_a_filter_changes_the_list(open_page, places):
 def test_the_url_restores_a_shared_view(open_page, places):
     page = open_page("/en/?lat=37.9680&lon=23.7480&z=16&category=food&layers=food,health")
     ready(page)
-    centre = page.evaluate(
-        "(() => { const c = window.L && document.querySelector('#map'); return c ? 1 : 0; })()"
-    )
+    centre = page.evaluate("(() => { const c = window.L && document.querySelector('#map'); return c ? 1 : 0; })()")
     assert centre == 1
     params = parse_qs(urlsplit(page.url).query)
     assert params["z"] == ["16"] and params["lat"] == ["37.9680"] and params["lon"] == ["23.7480"]
