@@ -30,7 +30,20 @@ class EmbedForm(forms.ModelForm):
 
     class Meta:
         model = Embed
-        fields = "__all__"
+        fields = [
+            "partner",
+            "enabled",
+            "area",
+            "layers",
+            "categories",
+            "language",
+            "first",
+            "start_view",
+            "centre_lat",
+            "centre_lon",
+            "zoom",
+            "allowed_origins",
+        ]
 
     def clean_allowed_origins(self) -> list[str]:
         # Partners paste page URLs; keep the origin and refuse what is not one.

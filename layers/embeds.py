@@ -5,6 +5,7 @@ public map page with another template and a config; it never reads anything the 
 import math
 from urllib.parse import urlencode, urlsplit
 
+from csp.constants import SELF
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -16,7 +17,6 @@ from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from csp.constants import SELF
 from layers.models import Embed
 from layers.pages import MapPage
 

@@ -3,9 +3,10 @@
 import django.contrib.postgres.fields
 import django.core.validators
 import django.db.models.deletion
+from django.db import migrations, models
+
 import layers.models
 import layers.origins
-from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
