@@ -4,6 +4,7 @@ use (category, area, precision, what still needs a pin)."""
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
+from django.contrib.gis.db import models
 from django.contrib.gis.forms import OSMWidget
 
 from geo.models import Area, Category, GeocodeResult, Location, Organisation, Service
@@ -38,7 +39,12 @@ class SelfHostedOSMWidget(OSMWidget):
         return context
 
 
+# Websites typed without a scheme are https (Django 6's default; 5.2 warns otherwise).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class MapAdmin(GISModelAdmin):
+    formfield_overrides = URL_FIELDS
     gis_widget = SelfHostedOSMWidget
     gis_widget_kwargs = {"attrs": {"default_lon": 23.73, "default_lat": 37.98, "default_zoom": 11}}
 
@@ -75,6 +81,7 @@ class ServiceInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "kind", "parent", "source", "verified_at"]
     list_filter = ["kind", "source"]
     search_fields = ["name", "alternate_name", "slug", "email"]

@@ -3,6 +3,7 @@ from the settings on each request (so tests and deployments that point the tiles
 consistent). It never adds 'unsafe-inline' or 'unsafe-eval' for scripts; views that need more
 declare it themselves with django-csp's decorators."""
 
+import re
 from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -34,3 +35,12 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             update["img-src"] = [*update.get("img-src", []), origin]
             parts.update = update
         return parts
+
+
+_BARE_TAG = re.compile(r"<(script|style)>", flags=re.IGNORECASE)
+
+
+def with_nonce(html: str, nonce: str) -> str:
+    """`html` (a whole document we generated, e.g. folium's) with `nonce` on its bare inline
+    `<script>` and `<style>` tags, so that the policy can allow exactly those."""
+    return _BARE_TAG.sub(lambda m: f'<{m.group(1)} nonce="{nonce}">', html)

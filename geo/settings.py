@@ -185,6 +185,8 @@ if env.bool("GEITONIA_HTTPS", default=False):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # check --deploy asks for preload; a deployment that cannot commit to it sets 0.
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Content-Security-Policy (django-csp; geo.csp adds the tile server's origin per request) ---
