@@ -189,7 +189,7 @@ def test_map_and_embed_pages_link_their_oembed(client, embed):
 def test_the_snippet_builder_is_for_staff_only(client, admin_client, embed, django_user_model):
     url = f"/admin/layers/embed/{embed.pk}/snippet/"
     assert client.get(url).status_code == 302  # to the login page
-    user = django_user_model.objects.create_user("volunteer", password="x")  # noqa: S106
+    user = django_user_model.objects.create_user("volunteer", password="x")
     client.force_login(user)
     assert client.get(url).status_code == 302
     response = admin_client.get(url)

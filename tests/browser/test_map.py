@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 def ready(page):
     """Wait until the JS has drawn the list from the API."""
-    page.wait_for_function("document.body.dataset.listed !== undefined && !document.body.dataset.loading")
+    page.wait_for_function("() => document.body.dataset.listed !== undefined && !document.body.dataset.loading")
 
 
 def listed_names(page):
@@ -49,12 +49,12 @@ def test_a_filter_changes_the_list(open_page, places):
     assert "Νομική Βοήθεια Εξαρχείων" in before and "Συσσίτιο Παγκρατίου" in before
     page.click("summary:has-text('Filters')")
     page.select_option("#f-category", "legal-aid")
-    page.wait_for_function("new URLSearchParams(location.search).get('category') === 'legal-aid'")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('category') === 'legal-aid'")
     ready(page)
     assert listed_names(page) == ["Νομική Βοήθεια Εξαρχείων"]
     # The back button undoes the filter.
     page.go_back()
-    page.wait_for_function("!new URLSearchParams(location.search).get('category')")
+    page.wait_for_function("() => !new URLSearchParams(location.search).get('category')")
     ready(page)
     assert page.locator("#f-category").input_value() == ""
     assert len(listed_names(page)) == len(before)
