@@ -27,16 +27,16 @@ PAYLOADS = [
     "<svg><script>window.__xss(5)</script></svg>",
     "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss(6)></style></mglyph>"
     "</table></mtext></math>",
-    "<a href=\"javascript:window.__xss(7)\">x</a>",
-    "<iframe srcdoc=\"<script>parent.__xss(8)</script>\"></iframe>",
-    "\" autofocus onfocus=\"window.__xss(9)",
+    '<a href="javascript:window.__xss(7)">x</a>',
+    '<iframe srcdoc="<script>parent.__xss(8)</script>"></iframe>',
+    '" autofocus onfocus="window.__xss(9)',
     "' autofocus onfocus='window.__xss(10)",
     "</script><script>window.__xss(11)</script>",
     "<details open ontoggle=window.__xss(12)>",
     "<input autofocus onfocus=window.__xss(13)>",
     "<body onload=window.__xss(14)>",
     "<svg><animate onbegin=window.__xss(15) attributeName=x dur=1s>",
-    "<object data=\"data:text/html,<script>parent.__xss(16)</script>\"></object>",
+    '<object data="data:text/html,<script>parent.__xss(16)</script>"></object>',
     "{{7*7}} {% debug %} ${7*7} #{7*7} <%= 7*7 %>",
     f"{RLO}gnp.exe <b>bold</b>",
     "<style>*{background:url('javascript:window.__xss(17)')}</style>",
@@ -50,7 +50,7 @@ URL_PAYLOADS = [
     "data:text/html,<script>window.__xss(105)</script>",
     "data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3MoMTA2KTwvc2NyaXB0Pg==",
     "vbscript:msgbox(107)",
-    "https://example.org/\"><img src=x onerror=window.__xss(108)>",
+    'https://example.org/"><img src=x onerror=window.__xss(108)>',
 ]
 TEMPLATE_TEXT = "{{7*7}}"
 
@@ -177,7 +177,11 @@ def test_no_payload_runs_on_the_public_pages(battery, hostile):
     for loc in hostile["locations"]:
         visit(b, f"/en/locations/{loc.pk}/", settle=50)
         hrefs = b.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-        assert not [h for h in hrefs if h.split(":")[0].strip().lower() in ("javascript", "data", "vbscript")]
+        assert not [
+            h
+            for h in hrefs
+            if h.split(":")[0].strip().lower() in ("javascript", "data", "vbscript")
+        ]
     visit(b, f"/en/locations/{hostile['locations'][16].pk}/")
     assert TEMPLATE_TEXT in b.page.locator("h1").inner_text()
     assert "49" not in b.page.locator("h1").inner_text()
