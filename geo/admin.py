@@ -1,11 +1,15 @@
 """Admin for every model: map widgets for points and areas, search, and the filters coordinators
 use (category, area, precision, what still needs a pin)."""
 
+from typing import Any
+
+from csp.constants import SELF
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.db import models
 from django.contrib.gis.forms import OSMWidget
+from django.http import HttpRequest, HttpResponse
 
 from geo.models import Area, Category, GeocodeResult, Location, Organisation, Service
 
@@ -47,6 +51,12 @@ class MapAdmin(GISModelAdmin):
     formfield_overrides = URL_FIELDS
     gis_widget = SelfHostedOSMWidget
     gis_widget_kwargs = {"attrs": {"default_lon": 23.73, "default_lat": 37.98, "default_zoom": 11}}
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().changeform_view(request, *args, **kwargs)
+        # CSP for this view only: OpenLayers decodes tiles in a worker it starts from a blob: URL.
+        response._csp_update = {"worker-src": [SELF, "blob:"]}
+        return response
 
 
 @admin.register(Category)

@@ -3,12 +3,15 @@ from the settings on each request (so tests and deployments that point the tiles
 consistent). It never adds 'unsafe-inline' or 'unsafe-eval' for scripts; views that need more
 declare it themselves with django-csp's decorators."""
 
+import base64
+import hashlib
 import re
 from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.template.loader import get_template
 
 
 def tile_origin(url_template: str) -> str | None:
@@ -44,3 +47,16 @@ def with_nonce(html: str, nonce: str) -> str:
     """`html` (a whole document we generated, e.g. folium's) with `nonce` on its bare inline
     `<script>` and `<style>` tags, so that the policy can allow exactly those."""
     return _BARE_TAG.sub(lambda m: f'<{m.group(1)} nonce="{nonce}">', html)
+
+
+_STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", flags=re.DOTALL)
+
+
+def template_style_hashes(template_name: str) -> list[str]:
+    """CSP hash sources ('sha256-...') of the inline <style> blocks of a third-party template, as
+    written (they hold no template tags), so a view can allow exactly those and no other."""
+    source = get_template(template_name).template.source
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()}'"
+        for block in _STYLE_BLOCK.findall(source)
+    ]

@@ -219,3 +219,13 @@ def test_the_quick_exit_in_an_embed_leaves_the_partner_page_too(site, live_serve
     with page.expect_navigation(url=EXIT_URL):
         frame.click("a.quick-exit")
     assert watcher.exits == 1
+
+
+def test_swagger_ui_works_under_the_policy(site, live_server):
+    page, watcher = site
+    page.goto(f"{live_server.url}/api/docs/")
+    page.locator(".swagger-ui .info .title").wait_for()
+    page.locator(".opblock").first.wait_for()
+    assert "Geitonia API" in page.locator(".swagger-ui .info .title").inner_text()
+    page.wait_for_timeout(300)
+    # The site watcher fails the test on any console error here (CSP violations included).
