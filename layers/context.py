@@ -13,7 +13,12 @@ def site(request: HttpRequest) -> dict:
         "tile_url": settings.GEITONIA_TILE_URL,
         "tile_attribution": settings.GEITONIA_TILE_ATTRIBUTION,
         "language_links": [
-            {"code": code, "name": name, "url": translate_url(here, code), "current": code == current}
+            {
+                "code": code,
+                "name": name,
+                "url": translate_url(here, code),
+                "current": code == current,
+            }
             for code, name in settings.LANGUAGES
         ],
     }

@@ -131,8 +131,10 @@ def text(raw: str) -> str:
     return strip_accents(raw)
 
 
-def filters(params: QueryDict, *, area_found: Area | None = None) -> Filters:
-    """The filters every location endpoint shares."""
+def filters(
+    params: QueryDict, *, area_found: Area | None = None, open_at: dt.datetime | None = None
+) -> Filters:
+    """The filters every location endpoint shares (`open_at` as read by `open_at()`)."""
     found_area = area_found
     if found_area is None and (raw := params.get("area")):
         found_area = area(raw)
@@ -145,5 +147,5 @@ def filters(params: QueryDict, *, area_found: Area | None = None) -> Filters:
         area_id=found_area.pk if found_area else None,
         bbox=bbox(params["in_bbox"]) if params.get("in_bbox") else None,
         text=text(params.get("q", "")),
-        open_at=open_at(params),
+        open_at=open_at,
     )

@@ -125,9 +125,13 @@ def seeded(transactional_db, geodata):
     """Categories and the Athens neighbourhoods, which a transactional test's flush removes."""
     from geo.areas import SOURCES, load_areas
     from geo.models import Area, Category
+    from layers.models import Layer
 
     if not Category.objects.exists():
         importlib.import_module("geo.migrations.0002_seed_categories").seed(django_apps, None)
+    if not Layer.objects.exists():
+        seed_layers = importlib.import_module("layers.migrations.0002_seed_layers")
+        seed_layers.create_layers(django_apps, None)
     if not Area.objects.filter(slug="kypseli").exists():
         load_areas(geodata, sources=[s for s in SOURCES if s.level == "neighbourhood"])
 
@@ -139,8 +143,10 @@ def places(seeded):
     from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
 
     def make(name, lon, lat, category, languages, **extra):
-        org = OrganisationFactory(name=f"{name} (οργάνωση)", phones=["210 000 0000"])
-        loc = LocationFactory(organisation=org, name=name, point=Point(lon, lat, srid=4326), **extra)
+        org = OrganisationFactory(name=f"{name} (οργάνωση)", phones=["210 000 0000"], kind="ngo")
+        loc = LocationFactory(
+            organisation=org, name=name, point=Point(lon, lat, srid=4326), **extra
+        )
         ServiceFactory(
             organisation=org,
             name=f"{name}: υπηρεσία",
@@ -152,14 +158,23 @@ def places(seeded):
 
     return {
         "kypseli": make(
-            "Κοινωνικό Ιατρείο Κυψέλης", 23.7390, 37.9990, "health", ["el", "ar"],
-            opening_hours="Mo-Fr 09:00-20:00", website="https://example.org/kypseli",
+            "Κοινωνικό Ιατρείο Κυψέλης",
+            23.7390,
+            37.9990,
+            "health",
+            ["el", "ar"],
+            opening_hours="Mo-Fr 09:00-20:00",
+            website="https://example.org/kypseli",
         ),
         "exarcheia": make("Νομική Βοήθεια Εξαρχείων", 23.7355, 37.9864, "legal-aid", ["el", "fa"]),
         "pagkrati": make("Συσσίτιο Παγκρατίου", 23.7480, 37.9680, "food", ["el"]),
         "template": make("{{7*7}}", 23.7400, 37.9950, "food", ["el"]),
         "script": make(
-            "<img src=x onerror=window.__xss=1>", 23.7410, 37.9960, "health", ["el"],
+            "<img src=x onerror=window.__xss=1>",
+            23.7410,
+            37.9960,
+            "health",
+            ["el"],
             website="javascript:window.__xss=2",
         ),
     }
