@@ -102,7 +102,11 @@ class AreaLocations(PublicReadView):
     @extend_schema(
         operation_id="areas_locations",
         summary="The locations inside an area, as a GeoJSON FeatureCollection",
-        parameters=openapi.PAGING + [p for p in openapi.FILTERS if p.name != "area"],
+        parameters=[
+            openapi.AREA_SLUG,
+            *openapi.PAGING,
+            *[p for p in openapi.FILTERS if p.name != "area"],
+        ],
         responses={
             (200, openapi.GEOJSON): openapi.OpenApiResponse(openapi.PAGE),
             **openapi.NOT_MODIFIED,
@@ -215,7 +219,13 @@ class Tile(PublicReadView):
     @extend_schema(
         operation_id="tiles",
         summary="A vector tile of a layer's locations ('all' for every location)",
-        responses={**openapi.TILE_RESPONSE, **openapi.NOT_MODIFIED, **openapi.BAD_REQUEST},
+        parameters=openapi.TILE_PATH,
+        responses={
+            **openapi.TILE_RESPONSE,
+            **openapi.NOT_MODIFIED,
+            **openapi.BAD_REQUEST,
+            **openapi.NOT_FOUND,
+        },
     )
     def get(self, request, layer: str, z: int, x: int, y: int):
         check_tile(z, x, y)

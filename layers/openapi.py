@@ -189,4 +189,20 @@ NEAREST_PARAMS = [
     _p("limit", f"how many, 1..{NEAREST_LIMIT_MAX}", int),
     _p("dist", "only locations within this many metres", float),
 ]
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+AREA_SLUG = OpenApiParameter(
+    "slug", str, OpenApiParameter.PATH, description="the area's slug", pattern=SLUG_PATTERN
+)
+TILE_PATH = [
+    OpenApiParameter(
+        "layer",
+        str,
+        OpenApiParameter.PATH,
+        description="a layer slug, or 'all'",
+        pattern=SLUG_PATTERN,
+    ),
+    OpenApiParameter("z", int, OpenApiParameter.PATH, description="zoom, 0..22"),
+    OpenApiParameter("x", int, OpenApiParameter.PATH, description="column, 0..2^z-1"),
+    OpenApiParameter("y", int, OpenApiParameter.PATH, description="row, 0..2^z-1"),
+]
 TILE_RESPONSE = {(200, MVT): OpenApiResponse(OpenApiTypes.BINARY, description="a vector tile")}

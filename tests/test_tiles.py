@@ -34,7 +34,9 @@ def clinic_and_lawyers():
     clinic = LocationFactory(name="Ιατρείο")
     ServiceFactory(organisation=clinic.organisation, locations=[clinic])
     org = OrganisationFactory(kind="ngo", name="Νομική Βοήθεια")
-    lawyers = LocationFactory(organisation=org, name="Νομική Βοήθεια", point="POINT(23.7360 37.9870)")
+    lawyers = LocationFactory(
+        organisation=org, name="Νομική Βοήθεια", point="POINT(23.7360 37.9870)"
+    )
     ServiceFactory(
         organisation=org, categories=[Category.objects.get(slug="legal-aid")], locations=[lawyers]
     )
@@ -67,13 +69,18 @@ def test_a_layer_tile_holds_its_locations_where_they_are(api, clinic_and_lawyers
 
 def test_tiles_at_low_zoom_and_elsewhere(api, clinic_and_lawyers):
     x, y = tile_of(*EXARCHEIA, 8)
-    assert len(mapbox_vector_tile.decode(_get_tile(api, "all", 8, x, y).content)["all"]["features"]) == 2
+    assert (
+        len(mapbox_vector_tile.decode(_get_tile(api, "all", 8, x, y).content)["all"]["features"])
+        == 2
+    )
     assert _get_tile(api, "all", 0, 0, 0).status_code == 200
     empty = _get_tile(api, "all", 8, 0, 0)  # the Pacific
     assert empty.status_code == 200 and empty.content == b""
 
 
-def test_tiles_are_cached_and_answer_304(api, client, clinic_and_lawyers, django_assert_num_queries):
+def test_tiles_are_cached_and_answer_304(
+    api, client, clinic_and_lawyers, django_assert_num_queries
+):
     z = 12
     x, y = tile_of(*EXARCHEIA, z)
     first = _get_tile(api, "health", z, x, y)
