@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from geo import search
 from geo.models import Area
-from geo.search import Circle, SearchError
+from geo.search import POINT_PARAMETER, Circle, SearchError
 from geo.search.places import locate
 from layers import caching, openapi, params
 from layers.models import Layer
@@ -130,16 +130,16 @@ class NearestLocations(PublicReadView):
     )
     def get(self, request):
         query = request.GET
-        if query.get("point") and query.get("near") is not None:
+        if query.get(POINT_PARAMETER) and query.get("near") is not None:
             raise SearchError("near", "give either point or near, not both")
         place = None
-        if raw := query.get("point"):
-            centre = params.point(raw)
+        if raw := query.get(POINT_PARAMETER):
+            centre = params.centre(raw)
         elif "near" in query:
             place = locate(query["near"])
             centre = place.centre
         else:
-            raise SearchError("point", "give point=lon,lat or near=<address or area name>")
+            raise SearchError(POINT_PARAMETER, "give point=lon,lat or near=<address or area name>")
         limit = params.integer(
             query,
             "limit",

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from geo.models import LANGUAGE_CODES, Organisation, Service
+from geo.search import POINT_PARAMETER
 from layers.params import NEAREST_LIMIT_MAX, PAGE_LIMIT_MAX
 
 _string = {"type": "string"}
@@ -183,7 +184,7 @@ PAGING = [
     _p("offset", "features to skip", int),
 ]
 NEAREST_PARAMS = [
-    _p("point", "lon,lat (WGS84) to search from"),
+    _p(POINT_PARAMETER, "lon,lat (WGS84) to search from"),
     _p("near", "an address or an area name to search from (instead of point)"),
     _p("inside", "with an area in `near`: only locations inside it", bool),
     _p("limit", f"how many, 1..{NEAREST_LIMIT_MAX}", int),

@@ -14,6 +14,7 @@ from geo import hours
 from geo.models import Area
 from geo.privacy import distance_band
 from geo.search.filters import (
+    POINT_PARAMETER,
     BBox,
     Circle,
     Filters,
@@ -31,6 +32,7 @@ from geo.search.sql import (
 )
 
 __all__ = [
+    "POINT_PARAMETER",
     "BBox",
     "Circle",
     "Filters",
