@@ -1,4 +1,5 @@
-"""Error views (the pages are in layers.pages, the API in layers.api)."""
+"""Error views shared by the pages and the API (the pages are in layers.pages, the API in
+layers.api)."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found

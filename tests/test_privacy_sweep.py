@@ -7,6 +7,7 @@ import mapbox_vector_tile
 import pytest
 from django.contrib.gis.geos import Point
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
 
 from geo.models import Category
 from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
@@ -59,6 +60,8 @@ def _requests() -> list[str]:
         "/el/print/?near=Kypseli&category=housing",
         "/el/print/map/?near=Kypseli",
         "/categories.css",
+        "/api/areas/?q=Kypseli",
+        "/api/areas/kypseli/",
         "/api/schema/",
         "/api/docs/",
         "/api/layers/",
@@ -90,13 +93,17 @@ def _every_route() -> set[str]:
             elif isinstance(p, URLPattern):
                 found.add(prefix + str(p.pattern))
 
-    walk(get_resolver().url_patterns)
+    # The pages' prefix is the active language's; name them by the default one.
+    with translation.override("el"):
+        walk(get_resolver().url_patterns)
     return found
 
 
 def test_the_sweep_covers_every_route():
     assert _every_route() <= {
         "categories.css",
+        "api/areas/",
+        "api/areas/<slug:slug>/",
         "el/",
         "el/about/data/",
         "el/locations/<int:pk>/",

@@ -10,7 +10,7 @@ Keys contain only [a-z0-9 ], so they never clash with the separators.
 import csv
 import functools
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -109,15 +109,17 @@ class _Seats:
             for genitive in {_key(s.community), _key(s.former_municipality)}:
                 if genitive:
                     self.by_genitive[genitive].append(s)
-        names = {s.name for s in settlements}
-        self.vocabulary = {w for n in names for w in strip_accents(n).split()}
-        self.vocabulary |= {w for n in names for form in demotic_forms(n) for w in form.split()}
+        # Word -> how many settlement names use it, as written or in a demotic form.
+        self.vocabulary: Counter[str] = Counter()
+        for s in settlements:
+            forms = [strip_accents(s.name), *demotic_forms(s.name)]
+            self.vocabulary.update(w.replace("ς", "σ") for f in forms for w in f.split())
 
     def nominatives(self, genitive: str, area: Area) -> list[str]:
         key = search_key(genitive)
         best, names = 2, []
         for s in self.by_genitive.get(key, ()):
-            shared = _common_prefix(key, _key(s.name))
+            shared = _shared_stems(key, _key(s.name))
             if shared < best or shared < len(key) // 2:
                 continue
             if area.boundary.distance(Point(s.lon, s.lat, srid=4326)) > _SEAT_TOLERANCE:
@@ -129,13 +131,18 @@ class _Seats:
         return out + [f for n in out for f in demotic_forms(n, known=self.vocabulary)]
 
 
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
+def _shared_stems(genitive: str, nominative: str) -> int:
+    """Letters shared at the start of each word, when both have as many words: a genitive
+    and its nominative differ only in their endings ('agiu nikolau', 'agios nikolaos': 9)."""
+    one, other = genitive.split(), nominative.split()
+    if len(one) != len(other):
+        return 0
+    shared = 0
+    for a, b in zip(one, other, strict=True):
+        shared += next(
+            (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+        )
+    return shared
 
 
 def area_keys(area: Area, seats: _Seats | None = None) -> list[str]:
@@ -143,7 +150,7 @@ def area_keys(area: Area, seats: _Seats | None = None) -> list[str]:
     bare = _bare(area.name)
     texts = [bare, area.name, area.name_en, *name_parts(bare)]
     if area.level in _GENITIVE_LEVELS:
-        vocabulary = seats.vocabulary if seats else set()
+        vocabulary = seats.vocabulary if seats else Counter()
         for genitive in [bare, *name_parts(bare)]:
             if seats and area.level in _SETTLEMENT_LEVELS:
                 texts += seats.nominatives(genitive, area)
@@ -188,15 +195,36 @@ def search_names(own: Sequence[str], settlements: Sequence[str] = ()) -> str:
     return value + ("/" + "/".join(others) + "/" if others else "")
 
 
+def _qualifiers() -> dict[int, list[str]]:
+    """Area id -> keys of the regional unit and region it lies in, for the qualified names
+    people use to tell places apart ('Νέα Ιωνία Αττικής', 'Ηράκλειο Κρήτης')."""
+    rows = {a.id: a for a in Area.objects.only("id", "name", "level", "parent_id")}
+    out: dict[int, list[str]] = {}
+    for area in rows.values():
+        if area.level not in _SETTLEMENT_LEVELS:
+            continue
+        parent, keys = rows.get(area.parent_id), []
+        while parent is not None:
+            if parent.level in (Area.Level.REGIONAL_UNIT, Area.Level.REGION):
+                keys.append(_key(_bare(parent.name)))
+            parent = rows.get(parent.parent_id)
+        out[area.id] = keys
+    return out
+
+
 def update_search_names(settlements: Sequence[Settlement] = ()) -> int:
     """Recompute `search_names` of every area; returns how many changed."""
     seats = _Seats(settlements) if settlements else None
     with transaction.atomic():
         inside = _settlement_keys(settlements)
+        qualifiers = _qualifiers()
         changed = []
         # The boundary is fetched (deferred) only for areas whose seat is looked for.
         for area in Area.objects.only("id", "name", "name_en", "level", "search_names"):
-            value = search_names(area_keys(area, seats), inside.get(area.id, ()))
+            own = area_keys(area, seats)
+            plain = [k for k in own if k != _key(area.name)]  # not 'dimos ...' qualified
+            own += [f"{k} {q}" for q in qualifiers.get(area.id, ()) for k in plain if q not in k]
+            value = search_names(list(dict.fromkeys(own)), inside.get(area.id, ()))
             if value != area.search_names:
                 area.search_names = value
                 changed.append(area)

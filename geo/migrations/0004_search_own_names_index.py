@@ -5,14 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0003_search_key_function'),
+        ("geo", "0003_search_key_function"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='area',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(models.Func(models.F('search_names'), models.Value('/'), models.Value(1), function='split_part', output_field=models.TextField()), name='gin_trgm_ops'), name='area_search_own_trgm'),
+            model_name="area",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    models.Func(
+                        models.F("search_names"),
+                        models.Value("/"),
+                        models.Value(1),
+                        function="split_part",
+                        output_field=models.TextField(),
+                    ),
+                    name="gin_trgm_ops",
+                ),
+                name="area_search_own_trgm",
+            ),
         ),
     ]

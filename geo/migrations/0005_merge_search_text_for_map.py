@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0003_data_version'),
-        ('geo', '0004_search_own_names_index'),
+        ("geo", "0003_data_version"),
+        ("geo", "0004_search_own_names_index"),
     ]
 
-    operations = [
-    ]
+    operations = []

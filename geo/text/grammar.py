@@ -7,7 +7,7 @@ case without accents. Pure string functions.
 """
 
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 
 from geo.text.slugs import strip_accents
 
@@ -62,8 +62,11 @@ def _word_forms(word: str, rules: tuple, known: Container[str]) -> list[str]:
                 stem = word[: -len(ending)]
                 forms = [stem + r for r in replacements if len(stem) > 1]
                 break
-    # Words in the vocabulary first: a rule that meets a real word is probably right.
-    return sorted(forms, key=lambda f: f not in known) if known else forms
+    # Words in the vocabulary first, frequent ones before rare ones: a rule that meets a real
+    # word is probably right.
+    if isinstance(known, Mapping):
+        return sorted(forms, key=lambda f: -known.get(f, 0))
+    return sorted(forms, key=lambda f: f not in known)
 
 
 def _phrases(text: str, rules: tuple, known: Container[str]) -> list[str]:
@@ -80,7 +83,8 @@ def _phrases(text: str, rules: tuple, known: Container[str]) -> list[str]:
 
 def nominative_forms(genitive: str, *, known: Container[str] = ()) -> list[str]:
     """Likely nominatives of a genitive name, most likely first: 'Νέας Σμύρνης' ->
-    ['νεα σμυρνη']. `known` is a vocabulary of nominative words (lower case, no accents)."""
+    ['νεα σμυρνη']. `known` is a vocabulary of nominative words (lower case, no accents, final
+    σ as σ), a set or a mapping to how often each occurs."""
     return _phrases(genitive, _GENITIVE, known)
 
 

@@ -340,6 +340,9 @@ if (config.api.areas) {
   });
 }
 
+// On a small screen the legend starts folded, so that it does not cover the map.
+if (window.matchMedia("(max-width: 760px)").matches) document.querySelector(".legend").open = false;
+
 // On a small screen the list and the map take turns, one tap apart.
 const toggle = document.querySelector(".view-toggle");
 toggle.hidden = false;

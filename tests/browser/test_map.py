@@ -145,7 +145,7 @@ def test_the_print_sheet(open_page, places, shot):
 
 
 def test_area_suggestions_work_by_keyboard(open_page, places):
-    page = open_page("/en/?lat=37.9680&lon=23.7480&z=15")
+    page = open_page("/en/?lat=37.9680&lon=23.7480&z=13")
     ready(page)
     page.locator("#near").press_sequentially("Kyps", delay=30)
     page.locator("#near-options [role=option]").first.wait_for()
