@@ -11,7 +11,7 @@ class PartnerSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 body = site.pages.get(self.path.split("?")[0])
                 if body is None:
                     self.send_error(404)

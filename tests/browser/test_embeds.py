@@ -109,7 +109,7 @@ def embed_frame(page, live_server):
 def test_a_partner_on_an_allowed_origin_embeds_the_map_and_it_resizes(
     site, live_server, embed, partners
 ):
-    page, watcher = site
+    page, _watcher = site
     allowed, _ = partners
     allowed.pages["/neighbourhood.html"] = partner_page(live_server, embed, height=300)
     page.goto(f"{allowed.origin}/neighbourhood.html")
@@ -222,7 +222,7 @@ def test_the_quick_exit_in_an_embed_leaves_the_partner_page_too(site, live_serve
 
 
 def test_swagger_ui_works_under_the_policy(site, live_server):
-    page, watcher = site
+    page, _watcher = site
     page.goto(f"{live_server.url}/api/docs/")
     page.locator(".swagger-ui .info .title").wait_for()
     page.locator(".opblock").first.wait_for()

@@ -55,13 +55,17 @@ def test_a_filter_changes_the_list(open_page, places):
     assert "Νομική Βοήθεια Εξαρχείων" in before and "Συσσίτιο Παγκρατίου" in before
     page.click("summary:has-text('Filters')")
     page.select_option("#f-category", "legal-aid")
-    page.wait_for_function("() => new URLSearchParams(location.search).get('category') === 'legal-aid'")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('category') === 'legal-aid'"
+    )
     ready(page)
     assert listed_names(page) == ["Νομική Βοήθεια Εξαρχείων"]
     # The back button undoes the filter.
     page.go_back()
     page.wait_for_function("() => !new URLSearchParams(location.search).get('category')")
-    page.wait_for_function(f"() => document.querySelectorAll('#results .entry').length === {len(before)}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#results .entry').length === {len(before)}"
+    )
     assert page.locator("#f-category").input_value() == ""
     assert sorted(listed_names(page)) == sorted(before)
 
