@@ -222,9 +222,31 @@ def test_no_payload_runs_in_the_admin(battery, hostile):
         f"/admin/geo/organisation/{first.organisation_id}/change/",
     ]
     pages += [f"/admin/geo/location/{loc.pk}/change/" for loc in hostile["locations"][:6]]
+    embed = Embed.objects.create(
+        partner=PAYLOADS[3],
+        area=first.area or None,
+        start_view="centre",
+        centre_lat=37.99,
+        centre_lon=23.74,
+        zoom=14,
+    )
+    embed.categories.set([hostile["category"]])
+    pages += [
+        "/admin/layers/embed/",
+        f"/admin/layers/embed/{embed.pk}/change/",
+        "/admin/layers/embed/add/",
+    ]
     for path in pages:
         visit(b, path, settle=150)
         assert b.page.locator("#content").count() == 1, path
+    # The snippet builder and its live preview of the embed (framed by this site only).
+    visit(b, f"/admin/layers/embed/{embed.pk}/snippet/", settle=300)
+    preview = b.page.frame_locator("#snippet-preview iframe")
+    preview.locator("#results").wait_for(state="attached")
+    b.page.wait_for_function(
+        "() => document.querySelector('#snippet-preview iframe').dataset.geitoniaHeight"
+    )
+    assert f"/embed/{embed.public_id}/" in b.page.locator("#snippet-code").input_value()
     # The admin map widget started from its JSON options, under the CSP.
     visit(b, f"/admin/geo/location/{first.pk}/change/", settle=600)
     assert b.page.locator(".dj_map .ol-viewport").count() == 1
