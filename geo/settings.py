@@ -263,6 +263,10 @@ GEITONIA_TILE_ATTRIBUTION = env(
 GEITONIA_QUICK_EXIT_URL = env(
     "GEITONIA_QUICK_EXIT_URL", default="https://www.google.com/search?q=weather"
 )
+# Imports: files larger than this are refused before reading; sheets claiming more cells with
+# content (after repeats and merges) too. Readers stream, so these bound time, not memory.
+GEITONIA_IMPORT_MAX_BYTES = env.int("GEITONIA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+GEITONIA_IMPORT_MAX_CELLS = env.int("GEITONIA_IMPORT_MAX_CELLS", default=10_000_000)
 # Grid size in metres for locations whose precision is "street".
 GEITONIA_STREET_SNAP_METRES = env.int("GEITONIA_STREET_SNAP_METRES", default=100)
 
