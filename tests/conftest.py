@@ -11,6 +11,8 @@ import schemathesis
 from django.conf import settings
 from django.urls import resolve
 
+from tests.fake_nominatim import fake_nominatim  # noqa: F401  (the fixture, for every test)
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -60,6 +62,14 @@ def areas(db):
             ]
         )
     }
+
+
+@pytest.fixture(autouse=True)
+def geocoder_offline_by_default(settings):
+    """No test reaches the internet: a geocoder asked outside the `fake_nominatim` fixture finds
+    a closed local port (and falls back to the local chain, marked to re-geocode)."""
+    settings.GEITONIA_NOMINATIM_URL = "http://127.0.0.1:9"
+    settings.GEITONIA_GEOCODER_RETRIES = 0
 
 
 # --- the API contract: every response checked against our own OpenAPI schema ----------------
