@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "geo.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +84,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "layers.context.site",
+                "csp.context_processors.nonce",
+                "layers.safety.quick_exit",
+                "layers.embeds.discovery",
             ],
         },
     },
@@ -180,12 +185,57 @@ if env.bool("GEITONIA_HTTPS", default=False):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # check --deploy asks for preload; a deployment that cannot commit to it sets 0.
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Content-Security-Policy (django-csp; geo.csp adds the tile server's origin per request) ---
+# No 'unsafe-inline' or 'unsafe-eval' anywhere: our pages load only our own scripts, with a nonce
+# for the few inline ones (the print map's folium output). Framing is refused everywhere but
+# /embed/<id>/, whose view replaces frame-ancestors with the origins its configuration lists.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# Nothing about the people who search reaches the logs: the query string (places searched for,
+# map positions, names) is cut from every request line Django or runserver logs. gunicorn's
+# access log does the same through gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query": {"()": "geo.requestlog.WithoutQueryString"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_query"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["no_query"],
+            "formatter": "server",
+        },
+    },
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "loggers": {
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
 
@@ -221,6 +271,11 @@ GEITONIA_TILE_ATTRIBUTION = env(
 # Imports uploaded in the admin: the largest file accepted, and where files wait for the worker.
 GEITONIA_IMPORT_MAX_UPLOAD_MB = env.int("GEITONIA_IMPORT_MAX_UPLOAD_MB", default=25)
 GEITONIA_IMPORT_DIR = Path(env("GEITONIA_IMPORT_DIR", default=str(VAR_DIR / "imports")))
+# Where the quick-exit button and the Esc key send someone who must leave the site at once:
+# a neutral page that says nothing about what they were looking at.
+GEITONIA_QUICK_EXIT_URL = env(
+    "GEITONIA_QUICK_EXIT_URL", default="https://www.google.com/search?q=weather"
+)
 # Imports: files larger than this are refused before reading; sheets claiming more cells with
 # content (after repeats and merges) too. Readers stream, so these bound time, not memory.
 GEITONIA_IMPORT_MAX_BYTES = env.int("GEITONIA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)

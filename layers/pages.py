@@ -6,6 +6,8 @@ from itertools import groupby
 from urllib.parse import urlencode
 
 import segno
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
+from geo.csp import with_nonce
 from geo.models import LANGUAGE_CODES, Category
 from geo.privacy import distance_band
 from layers import listing, printmap
@@ -271,12 +274,17 @@ def _first_category_key(entry: listing.Entry) -> tuple[int, str]:
 
 
 @xframe_options_sameorigin
+# CSP (geo.csp): folium's inline scripts and styles carry this response's nonce; its numbered
+# pins are style attributes of ours (a colour from a CHECK-constrained column, a number).
+# The sheet frames it, like X-Frame-Options SAMEORIGIN says.
+@csp_update({"style-src-attr": [UNSAFE_INLINE]})
+@csp_replace({"frame-ancestors": [SELF]})
 def print_map(request: HttpRequest) -> HttpResponse:
     """The sheet's map, drawn by folium on the server from our own Leaflet."""
     ctx = _print_context(request)
     if ctx["place"] is None:
         raise Http404(_("No area or address found with that name."))
-    html = printmap.render(ctx["place"], ctx["entries"])
+    html = with_nonce(printmap.render(ctx["place"], ctx["entries"]), request.csp_nonce)
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 

@@ -1,9 +1,17 @@
 """The API and tiles: no language prefix (the pages are in layers.page_urls)."""
 
+from csp.decorators import csp_update
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from layers import api, areas_api, pages
+from geo.csp import template_style_hashes
+from layers import api, areas_api, embeds, pages
+
+# Swagger UI under the site's CSP: the split view serves its start-up script as a file (no inline
+# script); its template's one inline <style> block is allowed by its hash, for this view only.
+swagger_ui = csp_update({"style-src": template_style_hashes("drf_spectacular/swagger_ui.html")})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 urlpatterns = [
     path("categories.css", pages.categories_css, name="categories-css"),
@@ -17,5 +25,8 @@ urlpatterns = [
     path("api/layers/", api.LayerList.as_view(), name="api-layers"),
     path("tiles/<slug:layer>/<int:z>/<int:x>/<int:y>.pbf", api.Tile.as_view(), name="tiles"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", swagger_ui, name="api-docs"),
+    # Partners' embeds and oEmbed (layers.embeds): no language prefix, the embed has its own.
+    path("embed/<str:public_id>/", embeds.embed_page, name="embed"),
+    path("oembed/", embeds.oembed, name="oembed"),
 ]

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
 from geo.models import Category
+from layers.models import Embed
 from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
 from tests.test_tiles import lonlat_in_tile, tile_of
 
@@ -41,6 +42,8 @@ def planted(areas):
         )
         return loc
 
+    # A partner's embed of the area, at a known id (layers.embeds).
+    Embed.objects.create(public_id="sweep-embed", partner="Δήμος", area=areas["kypseli"])
     return {
         "hidden": plant("Κρυφός Ξενώνας", "hidden", "ngo"),
         "area": plant("Ασφαλές Σπίτι", "area", "grassroots"),
@@ -77,6 +80,10 @@ def _requests() -> list[str]:
         f"/api/locations/nearest/?point={point}&limit=100&dist=50",
         f"/api/locations/nearest/?point={point}&category=housing&open_now=1",
         "/api/locations/nearest/?near=Kypseli&inside=true",
+        "/embed/sweep-embed/",
+        "/embed/sweep-embed/?lat=38.0030&lon=23.7420&z=16&category=housing",
+        "/oembed/?url=http%3A%2F%2Ftestserver%2Fembed%2Fsweep-embed%2F",
+        "/oembed/?url=http%3A%2F%2Ftestserver%2Fen%2F%3Fnear%3DKypseli",
     ]
     return paths
 
@@ -116,6 +123,8 @@ def test_the_sweep_covers_every_route():
         "api/locations/nearest/",
         "api/areas/<slug:slug>/locations/",
         "tiles/<slug:layer>/<int:z>/<int:x>/<int:y>.pbf",
+        "embed/<str:public_id>/",
+        "oembed/",
     }, "a new route: add it to the privacy sweep"
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def ready(page):
     """Wait until the JS has drawn the list from the API."""
     page.wait_for_function(
-        "document.body.dataset.listed !== undefined && !document.body.dataset.loading"
+        "() => document.body.dataset.listed !== undefined && !document.body.dataset.loading"
     )
 
 
@@ -55,13 +55,17 @@ def test_a_filter_changes_the_list(open_page, places):
     assert "Νομική Βοήθεια Εξαρχείων" in before and "Συσσίτιο Παγκρατίου" in before
     page.click("summary:has-text('Filters')")
     page.select_option("#f-category", "legal-aid")
-    page.wait_for_function("new URLSearchParams(location.search).get('category') === 'legal-aid'")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('category') === 'legal-aid'"
+    )
     ready(page)
     assert listed_names(page) == ["Νομική Βοήθεια Εξαρχείων"]
     # The back button undoes the filter.
     page.go_back()
-    page.wait_for_function("!new URLSearchParams(location.search).get('category')")
-    page.wait_for_function(f"document.querySelectorAll('#results .entry').length === {len(before)}")
+    page.wait_for_function("() => !new URLSearchParams(location.search).get('category')")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#results .entry').length === {len(before)}"
+    )
     assert page.locator("#f-category").input_value() == ""
     assert sorted(listed_names(page)) == sorted(before)
 
@@ -154,8 +158,8 @@ def test_area_suggestions_work_by_keyboard(open_page, places):
     page.keyboard.press("ArrowDown")
     assert page.get_attribute("#near", "aria-activedescendant") == "near-options-0"
     page.keyboard.press("Enter")
-    page.wait_for_function("new URLSearchParams(location.search).get('near') === 'ΚΥΨΕΛΗ'")
-    page.wait_for_function("new URLSearchParams(location.search).get('z') === '15'")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('near') === 'ΚΥΨΕΛΗ'")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('z') === '15'")
     ready(page)
     assert listed_names(page)[0] == "Κοινωνικό Ιατρείο Κυψέλης"
     assert page.get_attribute("#near", "aria-expanded") == "false"
