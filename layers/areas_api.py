@@ -7,7 +7,7 @@ from django.contrib.gis.db import models as gis_models
 from django.contrib.gis.db.models.functions import AsGeoJSON, GeoFunc
 from django.db.models import F, QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -16,6 +16,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from geo.gazetteer import MAX_QUERY_LENGTH, InvalidQuery, areas_matching
 from geo.models import Area
+from layers.openapi import BAD_REQUEST, NOT_FOUND
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -141,15 +142,20 @@ class AreaList(generics.GenericAPIView):
                 description=AreaQuery().fields["geometry"].help_text,
             ),
         ],
-        responses={200: AreaFeatureCollection},
+        responses={200: AreaFeatureCollection, **BAD_REQUEST},
         operation_id="areas_list",
     )
     def get(self, request: Request) -> Response:
         params = AreaQuery(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        query = params.validated_data
-        # An empty q reaches the domain (which refuses it): the form layer would drop it silently.
-        areas = self._areas(request.query_params.get("q"), query.get("level"))
+        try:
+            params.is_valid(raise_exception=True)
+            query = params.validated_data
+            # An empty q reaches the domain (which refuses it): the form layer would drop it.
+            areas = self._areas(request.query_params.get("q"), query.get("level"))
+        except ValidationError as exc:
+            # The API's error shape (layers.openapi.ERROR): the message and the parameter.
+            parameter, messages = next(iter(exc.detail.items()))
+            return Response({"detail": str(messages[0]), "parameter": parameter}, status=400)
         if query["geometry"] == "boundary":
             geometry = SimplifyPreserveTopology(F("boundary"), SIMPLIFY_DEGREES)
         else:
@@ -169,6 +175,7 @@ class AreaList(generics.GenericAPIView):
             raise ValidationError({"q": [str(exc)]}) from exc
 
 
+@extend_schema_view(get=extend_schema(responses={200: AreaDetailSerializer, **NOT_FOUND}))
 class AreaDetail(generics.RetrieveAPIView):
     """One area with its full boundary, as a GeoJSON Feature."""
 
