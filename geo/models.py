@@ -228,7 +228,9 @@ class Location(models.Model):
     point = models.PointField(srid=4326, null=True, blank=True, spatial_index=True)
     # What the public may see, kept by a database trigger from point, precision and area
     # (geo.privacy). Every output reads this column, never `point`.
-    public_point = models.PointField(srid=4326, null=True, blank=True, editable=False)
+    public_point = models.PointField(
+        srid=4326, null=True, blank=True, editable=False, spatial_index=False
+    )  # indexed by location_public_point_gist below (one GiST index, not two)
     precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.EXACT)
     address = models.CharField(_("street address"), max_length=300, blank=True)
     address_extra = models.CharField(_("floor, entrance"), max_length=200, blank=True)
