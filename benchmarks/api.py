@@ -1,0 +1,436 @@
+"""The API benchmark (issue 4, item 7): each request shape through the API, the framework floor,
+the database floor and TiPg, single-client p50/p95 and req/s at 4 clients, ratios vs targets.
+
+Every path gets the same requests; each request list is made of distinct requests (so no path is
+answered from a cache the others lack), and the cached path is measured on its own.
+"""
+
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from benchmarks.config import REPO, Config
+from benchmarks.database import conninfo, prepare
+from benchmarks.servers import (
+    TIPG_COLLECTION,
+    TIPG_VIEW_SQL,
+    Server,
+    ServerFailed,
+    gunicorn,
+    install_tipg,
+    tipg,
+)
+from benchmarks.sql import query_for
+
+TILE_LAYER = os.environ.get("BENCH_TILE_LAYER", "all")
+BBOX_FEATURES = 5000
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    kind: str  # nearest | bbox | tile
+    requests: list[dict]  # distinct requests, in order
+    single: int
+    concurrent: int
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+# --- request pools ------------------------------------------------------------------------------
+
+
+def _sample_points(conn: psycopg.Connection, k: int, rng: random.Random) -> list[tuple]:
+    top = conn.execute("SELECT max(id) FROM geo_location").fetchone()[0] or 0
+    ids = rng.sample(range(1, top + 1), min(top, k * 2))
+    rows = conn.execute(
+        "SELECT ST_X(public_point), ST_Y(public_point) FROM geo_location "
+        "WHERE id = ANY(%s) AND public_point IS NOT NULL",
+        [ids],
+    ).fetchall()
+    rng.shuffle(rows)
+    return rows[:k]
+
+
+def _bbox_around(conn: psycopg.Connection, lon: float, lat: float) -> tuple[dict, int]:
+    """A box centred on lon/lat holding about BBOX_FEATURES public locations (binary search)."""
+    lo, hi = 0.0005, 6.0
+    best = None
+    for _ in range(14):
+        half = math.sqrt(lo * hi)
+        box = {"minlon": lon - half, "minlat": lat - half * 0.8,
+               "maxlon": lon + half, "maxlat": lat + half * 0.8}  # fmt: skip
+        count = conn.execute(
+            "SELECT count(*) FROM geo_location WHERE public_point && "
+            "ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)",
+            box,
+        ).fetchone()[0]
+        best = (box, count)
+        if abs(count - BBOX_FEATURES) <= BBOX_FEATURES * 0.05:
+            break
+        lo, hi = (half, hi) if count < BBOX_FEATURES else (lo, half)
+    return {k: round(v, 5) for k, v in best[0].items()}, best[1]
+
+
+def build_shapes(dbname: str, config: Config) -> tuple[list[Shape], dict]:
+    rng = random.Random(config.seed)
+    r, c = config.requests, config.concurrent_requests
+    info = {}
+    with psycopg.connect(conninfo(dbname), autocommit=True) as conn:
+        points = _sample_points(conn, r + c + 400, rng)
+        nearest = [
+            {"lon": round(x + rng.uniform(-0.01, 0.01), 5),
+             "lat": round(y + rng.uniform(-0.01, 0.01), 5), "limit": 10}
+            for x, y in points[: r + c + config.clients]
+        ]  # fmt: skip
+        # A few dozen searched boxes; the rest are the same boxes moved by a metre or so, which
+        # changes the URL (no response cache can answer) but not what is in them.
+        bbox_single, bbox_concurrent = max(10, r // 5), max(20, c // 5)
+        bases, counts = [], []
+        for x, y in points[:20]:
+            box, count = _bbox_around(conn, x, y)
+            bases.append(box)
+            counts.append(count)
+        info["bbox_features"] = {"min": min(counts), "max": max(counts)}
+        bboxes = []
+        for i in range(bbox_single + bbox_concurrent + config.clients):
+            shift = (i // len(bases)) * 0.00001
+            bboxes.append({k: round(v + shift, 5) for k, v in bases[i % len(bases)].items()})
+        tiles = {}
+        for z in (12, 8):
+            seen: dict[tuple[int, int], None] = {}
+            for x, y in points:
+                seen.setdefault(tile_of(x, y, z), None)
+            tiles[z] = [{"z": z, "x": tx, "y": ty} for tx, ty in seen]
+        info["distinct_tiles"] = {f"z{z}": len(v) for z, v in tiles.items()}
+    z8_single = min(max(10, r // 10), len(tiles[8]) // 2)
+    shapes = [
+        Shape("nearest-10", "nearest", nearest, r, c),
+        Shape(f"geojson bbox ~{BBOX_FEATURES}", "bbox", bboxes, bbox_single, bbox_concurrent),
+        Shape("tile z12", "tile", tiles[12], min(r, len(tiles[12]) // 2), c),
+        Shape("tile z8", "tile", tiles[8], z8_single, max(20, c // 10)),
+    ]
+    return shapes, info
+
+
+# --- URLs per path ------------------------------------------------------------------------------
+
+
+def api_url(kind: str, q: dict) -> str:
+    if kind == "nearest":
+        return f"/api/locations/nearest/?point={q['lon']},{q['lat']}&limit={q['limit']}"
+    if kind == "bbox":
+        return f"/api/locations/?in_bbox={q['minlon']},{q['minlat']},{q['maxlon']},{q['maxlat']}"
+    return f"/tiles/{TILE_LAYER}/{q['z']}/{q['x']}/{q['y']}.pbf"
+
+
+def floor_url(kind: str, q: dict) -> str:
+    if kind == "nearest":
+        return f"/bench-floor/nearest/?point={q['lon']},{q['lat']}&limit={q['limit']}"
+    if kind == "bbox":
+        return (
+            f"/bench-floor/bbox/?in_bbox={q['minlon']},{q['minlat']},{q['maxlon']},{q['maxlat']}"
+        )
+    return f"/bench-floor/tile/{q['z']}/{q['x']}/{q['y']}.pbf"
+
+
+def tipg_url(kind: str, q: dict) -> str | None:
+    if kind == "bbox":
+        return (
+            f"/collections/{TIPG_COLLECTION}/items?bbox={q['minlon']},{q['minlat']},"
+            f"{q['maxlon']},{q['maxlat']}&limit=10000"
+        )
+    if kind == "tile":
+        # The same three properties the reference tile carries.
+        return (
+            f"/collections/{TIPG_COLLECTION}/tiles/WebMercatorQuad/{q['z']}/{q['x']}/{q['y']}"
+            "?properties=id,name,precision"
+        )
+    return None  # OGC API Features has no nearest-N
+
+
+# --- running the load generator -----------------------------------------------------------------
+
+
+def load(spec: dict) -> dict:
+    """Run benchmarks.load in a second process (the client never shares the server's process)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.load"],
+        cwd=REPO,
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    if out.returncode != 0:
+        return {"error_count": -1, "errors": [out.stderr[-2000:]]}
+    return json.loads(out.stdout)
+
+
+def measure_http(server: Server, urls: list[str], shape: Shape, clients: int, **extra) -> dict:
+    single = urls[: shape.single]
+    rest = urls[shape.single :]
+    concurrent = (rest * (shape.concurrent // max(len(rest), 1) + 1))[: shape.concurrent]
+    warm = urls[-clients:]
+    base = {"mode": "http", "port": server.port, **extra}
+    return {
+        "single": load({**base, "requests": single, "clients": 1, "warmup": warm[:1]}),
+        "concurrent": load({**base, "requests": concurrent, "clients": clients, "warmup": warm}),
+        "concurrent_repeats": len(rest) < shape.concurrent,
+    }
+
+
+def measure_sql(dbname: str, shape: Shape, clients: int) -> dict:
+    queries = []
+    source = ""
+    for q in shape.requests:
+        sql, params, source = query_for(shape.kind, q)
+        queries.append([sql, params])
+    single = queries[: shape.single]
+    rest = queries[shape.single :]
+    concurrent = (rest * (shape.concurrent // max(len(rest), 1) + 1))[: shape.concurrent]
+    base = {"mode": "sql", "conninfo": conninfo(dbname)}
+    return {
+        "single": load({**base, "requests": single, "clients": 1, "warmup": queries[-1:]}),
+        "concurrent": load(
+            {**base, "requests": concurrent, "clients": clients, "warmup": queries[-clients:]}
+        ),
+        "sql": source,
+    }
+
+
+def probe(server: Server, url: str) -> tuple[int, dict[str, str], bytes]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    conn.request("GET", url)
+    resp = conn.getresponse()
+    body = resp.read()
+    headers = {k.lower(): v for k, v in resp.getheaders()}
+    conn.close()
+    return resp.status, headers, body
+
+
+def _prewarm(dbname: str) -> None:
+    """Load the tables and indexes into shared buffers so no path pays for the first read."""
+    with psycopg.connect(conninfo(dbname), autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        conn.execute("""
+            SELECT pg_prewarm(c.oid) FROM pg_class c
+             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')
+               AND (c.relname LIKE 'geo_location%' OR c.relname LIKE 'geo_organisation%'
+                    OR c.relname LIKE 'location_%')""")
+
+
+def cached_path(server: Server, shapes: list[Shape], config: Config) -> dict:
+    """Repeated tile and layer requests, and conditional requests with If-None-Match."""
+    out = {}
+    tile = next(s for s in shapes if s.name == "tile z12").requests[0]
+    bbox = next(s for s in shapes if s.kind == "bbox").requests[0]
+    for name, url in (
+        ("repeated tile z12", api_url("tile", tile)),
+        ("repeated geojson bbox page", api_url("bbox", bbox)),
+        ("repeated /api/layers/", "/api/layers/"),
+    ):
+        status, headers, _ = probe(server, url)
+        if status != 200:
+            out[name] = {"not_measured": f"HTTP {status} from {url}"}
+            continue
+        n = max(config.requests, 50)
+        repeated = load({"mode": "http", "port": server.port, "requests": [url] * n, "clients": 1})
+        entry = {
+            "url": url,
+            "cache_control": headers.get("cache-control"),
+            "etag": headers.get("etag"),
+            "last_modified": headers.get("last-modified"),
+            "repeated": repeated,
+        }
+        if etag := headers.get("etag"):
+            entry["conditional_304"] = load(
+                {"mode": "http", "port": server.port, "requests": [url] * n, "clients": 1,
+                 "headers": {"If-None-Match": etag}, "expect": [304]}
+            )  # fmt: skip
+        else:
+            entry["conditional_304"] = {"not_measured": "no ETag on the response"}
+        out[name] = entry
+    return out
+
+
+def run(config: Config, *, log_dir: Path) -> dict:
+    dataset = prepare(config.db_name, config.n, seed=config.seed)
+    shapes, pool_info = build_shapes(config.db_name, config)
+    _prewarm(config.db_name)
+    result: dict = {"dataset": dataset, "pools": pool_info, "shapes": {}, "server": {
+        "gunicorn": "--workers 2 --threads 4 (gthread), CONN_MAX_AGE=600, DEBUG off",
+        "tipg": "uvicorn --workers 2",
+        "clients": config.clients,
+    }}  # fmt: skip
+    for shape in shapes:
+        result["shapes"][shape.name] = {
+            "kind": shape.kind,
+            "single_requests": shape.single,
+            "concurrent_requests": shape.concurrent,
+            "paths": {"database": measure_sql(config.db_name, shape, config.clients)},
+        }
+    with gunicorn(config.db_name, log_dir=log_dir) as server:
+        for shape in shapes:
+            paths = result["shapes"][shape.name]["paths"]
+            urls = [floor_url(shape.kind, q) for q in shape.requests]
+            paths["framework"] = measure_http(server, urls, shape, config.clients)
+            api_urls = [api_url(shape.kind, q) for q in shape.requests]
+            status, headers, body = probe(server, api_urls[-1])
+            if status != 200:
+                paths["api"] = {"not_measured": f"HTTP {status} from {api_urls[-1]}"}
+                continue
+            paths["api"] = measure_http(server, api_urls, shape, config.clients)
+            paths["api"]["example"] = _describe(shape.kind, headers, body)
+        result["cached"] = cached_path(server, shapes, config)
+    result["tipg"] = _run_tipg(config, shapes, result, log_dir=log_dir)
+    return result
+
+
+def _describe(kind: str, headers: dict, body: bytes) -> dict:
+    out = {"bytes": len(body), "content_type": headers.get("content-type")}
+    if kind in ("nearest", "bbox"):
+        try:
+            doc = json.loads(body)
+            features = doc.get("features") if isinstance(doc, dict) else None
+            out["features"] = len(features) if features is not None else None
+        except ValueError:
+            out["features"] = None
+    return out
+
+
+def _run_tipg(config: Config, shapes: list[Shape], result: dict, *, log_dir: Path) -> dict:
+    why = install_tipg()
+    if why:
+        for shape in shapes:
+            result["shapes"][shape.name]["paths"]["tipg"] = {"not_measured": why}
+        return {"not_measured": why}
+    with psycopg.connect(conninfo(config.db_name), autocommit=True) as conn:
+        conn.execute(TIPG_VIEW_SQL)
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host = db.get("HOST") or "localhost"
+    url = f"postgresql://{db.get('USER') or ''}:{db.get('PASSWORD') or ''}@/{config.db_name}"
+    url += f"?host={host}&port={db.get('PORT') or 5432}"
+    try:
+        with tipg(url, log_dir=log_dir) as server:
+            for shape in shapes:
+                urls = [tipg_url(shape.kind, q) for q in shape.requests]
+                if urls[0] is None:
+                    result["shapes"][shape.name]["paths"]["tipg"] = {
+                        "not_measured": "not offered by OGC API Features/Tiles"
+                    }
+                    continue
+                status, headers, body = probe(server, urls[-1])
+                if status != 200:
+                    result["shapes"][shape.name]["paths"]["tipg"] = {
+                        "not_measured": f"HTTP {status} from {urls[-1]}: {body[:200]!r}"
+                    }
+                    continue
+                entry = measure_http(server, urls, shape, config.clients)
+                entry["example"] = _describe(shape.kind, headers, body)
+                result["shapes"][shape.name]["paths"]["tipg"] = entry
+    except ServerFailed as exc:
+        return {"not_measured": str(exc)[-1500:]}
+    return {"version": _tipg_version()}
+
+
+def _tipg_version() -> str:
+    from benchmarks.config import TIPG_VENV
+
+    out = subprocess.run(
+        [str(TIPG_VENV / "bin" / "python"), "-c", "import tipg; print(tipg.__version__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return out.stdout.strip()
+
+
+# --- ratios against the targets of issue 4, item 7 ---------------------------------------------
+
+
+def _get(result: dict, shape: str, path: str, run: str, key: str) -> float | None:
+    entry = result["shapes"].get(shape, {}).get("paths", {}).get(path, {})
+    value = (entry.get(run) or {}).get(key)
+    if (entry.get(run) or {}).get("error_count"):
+        return None  # a run with failed requests gives no figure
+    return value
+
+
+def _ratio(name: str, a: float | None, b: float | None, *, target: str, ok) -> dict:
+    if a is None or b is None or not b:
+        return {"name": name, "value": None, "target": target, "status": "NOT MEASURED"}
+    value = a / b
+    return {"name": name, "value": round(value, 2), "target": target,
+            "status": "PASS" if ok(value) else "MISS"}  # fmt: skip
+
+
+def ratios(result: dict) -> list[dict]:
+    out = []
+    bbox = next((s for s in result["shapes"] if s.startswith("geojson")), "")
+    p50, rps = "p50_ms", "rps"
+    out.append(_ratio(
+        "nearest-10 API p50 / framework floor p50",
+        _get(result, "nearest-10", "api", "single", p50),
+        _get(result, "nearest-10", "framework", "single", p50),
+        target="<= 1.5", ok=lambda v: v <= 1.5))
+    out.append(_ratio(
+        "nearest-10 API req/s / framework floor req/s (4 clients)",
+        _get(result, "nearest-10", "api", "concurrent", rps),
+        _get(result, "nearest-10", "framework", "concurrent", rps),
+        target=">= 0.7", ok=lambda v: v >= 0.7))
+    out.append(_ratio(
+        "GeoJSON page API p50 / database floor p50",
+        _get(result, bbox, "api", "single", p50),
+        _get(result, bbox, "database", "single", p50),
+        target="<= 1.3", ok=lambda v: v <= 1.3))
+    out.append(_ratio(
+        "tile z12 API p50 / framework floor p50",
+        _get(result, "tile z12", "api", "single", p50),
+        _get(result, "tile z12", "framework", "single", p50),
+        target="<= 1.3", ok=lambda v: v <= 1.3))
+    out.append(_ratio(
+        "tile z8 API p50 / raw ST_AsMVT (database floor) p50",
+        _get(result, "tile z8", "api", "single", p50),
+        _get(result, "tile z8", "database", "single", p50),
+        target="<= 1.3", ok=lambda v: v <= 1.3))
+    for shape in (bbox, "tile z12", "tile z8"):
+        out.append(_ratio(
+            f"{shape}: TiPg p50 / API p50 (API ahead when > 1)",
+            _get(result, shape, "tipg", "single", p50),
+            _get(result, shape, "api", "single", p50),
+            target="> 1", ok=lambda v: v > 1))
+        out.append(_ratio(
+            f"{shape}: API req/s / TiPg req/s (4 clients)",
+            _get(result, shape, "api", "concurrent", rps),
+            _get(result, shape, "tipg", "concurrent", rps),
+            target="> 1", ok=lambda v: v > 1))
+    for name, entry in (result.get("cached") or {}).items():
+        for run in ("repeated", "conditional_304"):
+            figure = (entry.get(run) or {}) if isinstance(entry, dict) else {}
+            value = figure.get(p50) if not figure.get("error_count") else None
+            label = f"{name}: {'304 on If-None-Match' if run != 'repeated' else 'repeat'} p50 ms"
+            if value is None:
+                out.append({"name": label, "value": None, "target": "< 5 ms",
+                            "status": "NOT MEASURED"})  # fmt: skip
+            else:
+                out.append({"name": label, "value": value, "target": "< 5 ms",
+                            "status": "PASS" if value < 5 else "MISS"})  # fmt: skip
+    return out

@@ -1,0 +1,139 @@
+"""The load generator, run as its own process (`python -m benchmarks.load < spec.json`).
+
+HTTP over keep-alive connections to 127.0.0.1 only, or SQL over psycopg (the database floor); one
+thread per client, each request list bounded, so a run can never outlast its count.
+"""
+
+import http.client
+import json
+import statistics
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    bytes: int = 0
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+class HttpClient:
+    def __init__(self, port: int, headers: dict[str, str]):
+        self.port = port
+        self.headers = headers
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def request(self, path: str) -> tuple[int, int]:
+        for attempt in (1, 2):
+            try:
+                self.conn.request("GET", path, headers=self.headers)
+                response = self.conn.getresponse()
+                body = response.read()
+                return response.status, len(body)
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closed an idle keep-alive connection: reconnect once.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+class SqlClient:
+    def __init__(self, conninfo: str):
+        import psycopg
+
+        self.conn = psycopg.connect(conninfo, autocommit=True)
+
+    def request(self, query: list) -> tuple[int, int]:
+        sql, params = query
+        value = self.conn.execute(sql, params).fetchone()[0]
+        size = 0 if value is None else len(value.encode() if isinstance(value, str) else value)
+        return 200, size
+
+
+def run(spec: dict) -> dict:
+    clients = int(spec.get("clients", 1))
+    items = spec["requests"]
+    expect = set(spec.get("expect", [200]))
+    tally = Tally()
+    lock = threading.Lock()
+    next_index = iter(range(len(items)))
+
+    def make():
+        if spec["mode"] == "sql":
+            return SqlClient(spec["conninfo"])
+        return HttpClient(spec["port"], spec.get("headers", {}))
+
+    workers = [make() for _ in range(clients)]
+    for worker, item in zip(workers, spec.get("warmup", []), strict=False):
+        worker.request(item)  # opens the connection and warms each client once, not counted
+    barrier = threading.Barrier(clients + 1)
+
+    def work(worker) -> None:
+        barrier.wait()
+        while True:
+            with lock:
+                i = next(next_index, None)
+            if i is None:
+                return
+            t0 = time.perf_counter()
+            try:
+                status, size = worker.request(items[i])
+            except Exception as exc:  # report, never hide: the run is marked by its errors
+                with lock:
+                    tally.errors.append(f"{items[i]!s:.120}: {exc.__class__.__name__}: {exc}")
+                continue
+            elapsed = (time.perf_counter() - t0) * 1000
+            with lock:
+                tally.latencies.append(elapsed)
+                tally.statuses[str(status)] = tally.statuses.get(str(status), 0) + 1
+                tally.bytes += size
+                if status not in expect and len(tally.errors) < 20:
+                    tally.errors.append(f"{items[i]!s:.120}: HTTP {status}")
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    lat = tally.latencies
+    ok = sum(v for k, v in tally.statuses.items() if int(k) in expect)
+    return {
+        "clients": clients,
+        "requests": len(items),
+        "ok": ok,
+        "errors": tally.errors[:20],
+        "error_count": len(items) - ok,
+        "statuses": tally.statuses,
+        "seconds": round(elapsed, 3),
+        "rps": round(ok / elapsed, 1) if elapsed > 0 and ok else None,
+        "p50_ms": _round(percentile(lat, 0.50)),
+        "p95_ms": _round(percentile(lat, 0.95)),
+        "mean_ms": _round(statistics.fmean(lat) if lat else None),
+        "mean_bytes": round(tally.bytes / len(lat)) if lat else None,
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(json.load(sys.stdin))))
