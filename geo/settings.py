@@ -107,6 +107,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if test_db := env("GEITONIA_TEST_DB_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": test_db}
 
+# Responses that depend only on the request and the data version (layers.caching); per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "responses": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "geitonia-responses",
+        "OPTIONS": {"MAX_ENTRIES": env.int("GEITONIA_RESPONSE_CACHE_ENTRIES", default=2000)},
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Internationalisation --------------------------------------------------------------------

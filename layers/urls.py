@@ -1,9 +1,18 @@
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from layers import views
+from layers import api, views
 
 urlpatterns = [
     path("", views.MapPage.as_view(), name="map"),
     path("about/data/", views.AboutDataPage.as_view(), name="about-data"),
-    path("api/locations/", views.LocationList.as_view(), name="api-locations"),
+    path("api/locations/", api.LocationList.as_view(), name="api-locations"),
+    path("api/locations/nearest/", api.NearestLocations.as_view(), name="api-nearest"),
+    path(
+        "api/areas/<slug:slug>/locations/", api.AreaLocations.as_view(), name="api-area-locations"
+    ),
+    path("api/layers/", api.LayerList.as_view(), name="api-layers"),
+    path("tiles/<slug:layer>/<int:z>/<int:x>/<int:y>.pbf", api.Tile.as_view(), name="tiles"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -2,10 +2,14 @@
 loaded once per session from the shared data directory."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+import requests
+import schemathesis
 from django.conf import settings
+from django.urls import resolve
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -56,3 +60,49 @@ def areas(db):
             ]
         )
     }
+
+
+# --- the API contract: every response checked against our own OpenAPI schema ----------------
+@pytest.fixture(scope="session")
+def api_schema():
+    from geo.wsgi import application
+
+    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+def openapi_path(path: str) -> str:
+    """The schema's path template for a URL path: /api/areas/kypseli/locations/ ->
+    /api/areas/{slug}/locations/."""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", resolve(path).route)
+
+
+def check_against_schema(api_schema, path: str, query: dict, response) -> None:
+    operation = api_schema[openapi_path(path)]["GET"]
+    prepared = requests.Request("GET", f"http://testserver{path}", params=query).prepare()
+    headers = {name.lower(): [value] for name, value in response.headers.items()}
+    operation.validate_response(
+        schemathesis.Response(
+            response.status_code, headers, response.content, prepared, 0.0, True
+        )
+    )
+
+
+@pytest.fixture
+def api(client, api_schema):
+    """GET an API path with query parameters; the response must conform to the schema."""
+
+    def get(path: str, headers: dict | None = None, **query):
+        response = client.get(path, query, headers=headers or {})
+        check_against_schema(api_schema, path, query, response)
+        return response
+
+    return get
+
+
+@pytest.fixture(autouse=True)
+def _fresh_response_cache():
+    from django.core.cache import caches
+
+    caches["responses"].clear()
+    yield
+    caches["responses"].clear()
