@@ -6,6 +6,7 @@
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -59,6 +60,8 @@ def main(argv: list[str]) -> int:
     from benchmarks.config import load_config
 
     config = load_config()
+    # Stop the servers we started (their `finally` blocks) when the run is interrupted.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.setdefault("GEITONIA_DB_NAME", config.db_name)
     os.environ["GEITONIA_DB_NAME"] = config.db_name
     _setup_django()

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 
@@ -107,7 +108,8 @@ def build_shapes(dbname: str, config: Config) -> tuple[list[Shape], dict]:
         bboxes = []
         for i in range(bbox_single + bbox_concurrent + config.clients):
             shift = (i // len(bases)) * 0.00001
-            bboxes.append({k: round(v + shift, 5) for k, v in bases[i % len(bases)].items()})
+            box = {k: round(v + shift, 5) for k, v in bases[i % len(bases)].items()}
+            bboxes.append({**box, "limit": BBOX_FEATURES})
         tiles = {}
         for z in (12, 8):
             seen: dict[tuple[int, int], None] = {}
@@ -132,7 +134,10 @@ def api_url(kind: str, q: dict) -> str:
     if kind == "nearest":
         return f"/api/locations/nearest/?point={q['lon']},{q['lat']}&limit={q['limit']}"
     if kind == "bbox":
-        return f"/api/locations/?in_bbox={q['minlon']},{q['minlat']},{q['maxlon']},{q['maxlat']}"
+        return (
+            f"/api/locations/?in_bbox={q['minlon']},{q['minlat']},{q['maxlon']},{q['maxlat']}"
+            f"&limit={q['limit']}"
+        )
     return f"/tiles/{TILE_LAYER}/{q['z']}/{q['x']}/{q['y']}.pbf"
 
 
@@ -142,6 +147,7 @@ def floor_url(kind: str, q: dict) -> str:
     if kind == "bbox":
         return (
             f"/bench-floor/bbox/?in_bbox={q['minlon']},{q['minlat']},{q['maxlon']},{q['maxlat']}"
+            f"&limit={q['limit']}"
         )
     return f"/bench-floor/tile/{q['z']}/{q['x']}/{q['y']}.pbf"
 
@@ -150,7 +156,7 @@ def tipg_url(kind: str, q: dict) -> str | None:
     if kind == "bbox":
         return (
             f"/collections/{TIPG_COLLECTION}/items?bbox={q['minlon']},{q['minlat']},"
-            f"{q['maxlon']},{q['maxlat']}&limit=10000"
+            f"{q['maxlon']},{q['maxlat']}&limit={q['limit']}"
         )
     if kind == "tile":
         # The same three properties the reference tile carries.
@@ -325,9 +331,13 @@ def _run_tipg(config: Config, shapes: list[Shape], result: dict, *, log_dir: Pat
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    host = db.get("HOST") or "localhost"
-    url = f"postgresql://{db.get('USER') or ''}:{db.get('PASSWORD') or ''}@/{config.db_name}"
-    url += f"?host={host}&port={db.get('PORT') or 5432}"
+    # A socket directory goes percent-encoded in the host part: TiPg's settings refuse an empty
+    # host, and asyncpg reads the encoded one as the directory.
+    host = quote(db.get("HOST") or "localhost", safe="")
+    auth = quote(db.get("USER") or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    url = f"postgresql://{auth}@{host}:{db.get('PORT') or 5432}/{config.db_name}"
     try:
         with tipg(url, log_dir=log_dir) as server:
             for shape in shapes:
@@ -347,6 +357,10 @@ def _run_tipg(config: Config, shapes: list[Shape], result: dict, *, log_dir: Pat
                 entry["example"] = _describe(shape.kind, headers, body)
                 result["shapes"][shape.name]["paths"]["tipg"] = entry
     except ServerFailed as exc:
+        for shape in shapes:
+            result["shapes"][shape.name]["paths"].setdefault(
+                "tipg", {"not_measured": "TiPg did not start (see tipg.log)"}
+            )
         return {"not_measured": str(exc)[-1500:]}
     return {"version": _tipg_version()}
 

@@ -6,7 +6,7 @@ Routed only by benchmarks.bench_urls (benchmark settings); the shipped app never
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
-from benchmarks.sql import query_for
+from benchmarks.sql import body_of, query_for
 
 CONTENT_TYPES = {
     "nearest": "application/geo+json",
@@ -19,10 +19,7 @@ def _run(kind: str, request: dict) -> bytes:
     sql, params, _source = query_for(kind, request)
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        value = cur.fetchone()[0]
-    if value is None:
-        return b""
-    return value.encode() if isinstance(value, str) else bytes(value)
+        return body_of(kind, cur.fetchall())
 
 
 def nearest(request: HttpRequest) -> HttpResponse:
@@ -40,7 +37,9 @@ def bbox(request: HttpRequest) -> HttpResponse:
         minlon, minlat, maxlon, maxlat = (float(v) for v in request.GET["in_bbox"].split(","))
     except (KeyError, ValueError):
         return HttpResponseBadRequest("in_bbox=minlon,minlat,maxlon,maxlat")
-    request_ = {"minlon": minlon, "minlat": minlat, "maxlon": maxlon, "maxlat": maxlat}
+    limit = int(request.GET.get("limit", 500))
+    request_ = {"minlon": minlon, "minlat": minlat, "maxlon": maxlon, "maxlat": maxlat,
+                "limit": limit}  # fmt: skip
     return HttpResponse(_run("bbox", request_), content_type=CONTENT_TYPES["bbox"])
 
 

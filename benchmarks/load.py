@@ -60,8 +60,9 @@ class SqlClient:
 
     def request(self, query: list) -> tuple[int, int]:
         sql, params = query
-        value = self.conn.execute(sql, params).fetchone()[0]
-        size = 0 if value is None else len(value.encode() if isinstance(value, str) else value)
+        rows = self.conn.execute(sql, params).fetchall()
+        # The last column carries the payload (a tile, a page, or one Feature per row).
+        size = sum(len(r[-1].encode() if isinstance(r[-1], str) else r[-1] or b"") for r in rows)
         return 200, size
 
 

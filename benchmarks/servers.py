@@ -91,15 +91,17 @@ def _start(name: str, cmd: list[str], env: dict[str, str], port: int, log_dir: P
 
 
 @contextlib.contextmanager
-def gunicorn(dbname: str, *, log_dir: Path) -> Iterator[Server]:
+def gunicorn(
+    dbname: str, *, log_dir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Server]:
     """Django behind gunicorn's threaded workers, DEBUG off, persistent database connections."""
     port = free_port()
-    env = subprocess_env(dbname, DJANGO_DEBUG="false", DJANGO_CONN_MAX_AGE="600")
+    env = subprocess_env(dbname, DJANGO_DEBUG="false", DJANGO_CONN_MAX_AGE="600", **(extra_env or {}))
     cmd = [
         sys.executable, "-m", "gunicorn", "geo.wsgi:application",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(GUNICORN_WORKERS), "--threads", str(GUNICORN_THREADS),
-        "--worker-class", "gthread", "--keep-alive", "30", "--timeout", "120",
+        "--worker-class", "gthread", "--keep-alive", "30", "--timeout", "120", "--graceful-timeout", "5",
         "--log-level", "warning",
     ]  # fmt: skip
     server = _start("gunicorn", cmd, env, port, log_dir)
