@@ -1,5 +1,7 @@
-"""Start-up checks: a database we cannot reach or one without PostGIS fails with what to do."""
+"""Start-up checks: a database we cannot reach, one without PostGIS, or a geocoder that would
+be refused (no identifying User-Agent) fails with what to do."""
 
+from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.db import OperationalError, connection
 
@@ -32,6 +34,36 @@ def check_postgis(app_configs, **kwargs) -> list[Error]:
                 hint="Install it on the server (Debian: apt-get install postgresql-15-postgis-3), "
                 "then run `manage.py migrate`.",
                 id="geo.E002",
+            )
+        ]
+    return []
+
+
+@register()
+def check_geocoder(app_configs, **kwargs) -> list[Error]:
+    from geo.geocoding import GEOCODERS, GeocoderMisconfigured
+    from geo.geocoding.nominatim import NAME, check_user_agent
+
+    name = (settings.GEITONIA_GEOCODER or "").strip().lower()
+    if name not in GEOCODERS:
+        return [
+            Error(
+                f"GEITONIA_GEOCODER={settings.GEITONIA_GEOCODER!r} is not a geocoder.",
+                hint=f"Use one of: {', '.join(GEOCODERS)}.",
+                id="geo.E003",
+            )
+        ]
+    if name != NAME:
+        return []
+    try:
+        check_user_agent(settings.GEITONIA_GEOCODER_USER_AGENT)
+    except GeocoderMisconfigured as exc:
+        return [
+            Error(
+                str(exc),
+                hint="Set GEITONIA_GEOCODER_USER_AGENT to name this installation and a contact, "
+                "or GEITONIA_GEOCODER=offline.",
+                id="geo.E004",
             )
         ]
     return []

@@ -373,6 +373,10 @@ class GeocodeResult(models.Model):
         max_length=12, choices=Location.GeocodePrecision.choices, default="none"
     )
     display_name = models.CharField(max_length=500, blank=True)
+    # The most specific area holding the point, kept so that a cache hit needs no spatial query.
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     raw = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -385,3 +389,17 @@ class GeocodeResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.query} → {self.precision}"
+
+
+class GeocoderThrottle(models.Model):
+    """When the next request to a geocoding provider may leave this installation.
+
+    One row per provider, shared by every process and machine using this database: the
+    installation-wide rate limit of `geo.geocoding.throttle`.
+    """
+
+    provider = models.CharField(max_length=40, primary_key=True)
+    next_allowed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.provider}: next request at {self.next_allowed_at:%H:%M:%S.%f}"

@@ -200,6 +200,16 @@ GEITONIA_NOMINATIM_URL = env(
 GEITONIA_GEOCODER_USER_AGENT = env(
     "GEITONIA_GEOCODER_USER_AGENT", default="geitonia/0.1 (+https://github.com/geitonia)"
 )
+# Seconds between two requests to the geocoder from the whole installation (every process and
+# machine on this database): the public Nominatim allows one per second per application.
+GEITONIA_GEOCODER_MIN_INTERVAL = env.float("GEITONIA_GEOCODER_MIN_INTERVAL", default=1.0)
+GEITONIA_GEOCODER_TIMEOUT = env.float("GEITONIA_GEOCODER_TIMEOUT", default=10.0)
+# Retries after a provider error or timeout, the first after BACKOFF seconds, then doubling.
+GEITONIA_GEOCODER_RETRIES = env.int("GEITONIA_GEOCODER_RETRIES", default=2)
+GEITONIA_GEOCODER_BACKOFF = env.float("GEITONIA_GEOCODER_BACKOFF", default=2.0)
+# After the provider stayed unreachable through all retries, skip it for this many seconds (in
+# this process), so that an import does not wait out the retries on every row.
+GEITONIA_GEOCODER_COOLDOWN = env.float("GEITONIA_GEOCODER_COOLDOWN", default=60.0)
 GEITONIA_TILE_URL = env(
     "GEITONIA_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
@@ -208,6 +218,13 @@ GEITONIA_TILE_ATTRIBUTION = env(
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
     " contributors",
 )
+# Imports uploaded in the admin: the largest file accepted, and where files wait for the worker.
+GEITONIA_IMPORT_MAX_UPLOAD_MB = env.int("GEITONIA_IMPORT_MAX_UPLOAD_MB", default=25)
+GEITONIA_IMPORT_DIR = Path(env("GEITONIA_IMPORT_DIR", default=str(VAR_DIR / "imports")))
+# Imports: files larger than this are refused before reading; sheets claiming more cells with
+# content (after repeats and merges) too. Readers stream, so these bound time, not memory.
+GEITONIA_IMPORT_MAX_BYTES = env.int("GEITONIA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+GEITONIA_IMPORT_MAX_CELLS = env.int("GEITONIA_IMPORT_MAX_CELLS", default=10_000_000)
 # Grid size in metres for locations whose precision is "street".
 GEITONIA_STREET_SNAP_METRES = env.int("GEITONIA_STREET_SNAP_METRES", default=100)
 

@@ -11,6 +11,8 @@ import schemathesis
 from django.conf import settings
 from django.urls import resolve
 
+from tests.fake_nominatim import fake_nominatim  # noqa: F401  (the fixture, for every test)
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -1,0 +1,183 @@
+"""Greek postcodes from the public data files: the regional unit a postcode belongs to, and its
+centroid, only after checking that the centroid lies in that regional unit.
+
+The centroid file was looked up by place *name*, so some rows are in Cyprus, at (0, 0), in Seattle
+or in another Greek town of the same name (see SOURCES.md): a centroid is returned only when the
+regional unit of the postcode's prefix (postal_prefix_to_regional_unit.json) is in the database
+and holds it. Reads files and areas; writes nothing.
+"""
+
+import csv
+import json
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from geo.models import Area
+
+POSTCODE_DIR = "postcodes"
+PREFIX_FILE = "postal_prefix_to_regional_unit.json"
+PLACES_FILE = "greek_postal_codes_places.json"
+# Errors in postal_prefix_to_regional_unit.json, found by where the centroid file's own points for
+# these prefixes fall (e.g. all twelve 38xxx centroids are in Magnesia: 38xxx is Volos) and
+# matching ELTA's numbering; 85 is split by island (Rhodes 851, Kalymnos 852, Kos 853, Leros 854,
+# Patmos 855, Karpathos 857). 84 (the Cyclades, split by island) stays unmapped.
+PREFIX_CORRECTIONS = {
+    "38": "Π.Ε. Μαγνησίας",
+    "42": "Π.Ε. Τρικάλων",
+    "43": "Π.Ε. Καρδίτσας",
+    "49": "Π.Ε. Κέρκυρας",
+    "851": "Π.Ε. Ρόδου",
+    "852": "Π.Ε. Καλύμνου",
+    "853": "Π.Ε. Κω",
+    "854": "Π.Ε. Καλύμνου",
+    "855": "Π.Ε. Καλύμνου",
+    "857": "Π.Ε. Καρπάθου",
+}
+# Attica's postal districts do not follow its regional units (Vyronas and Kaisariani, in the
+# Central Sector, have 16xxx postcodes like the Southern Sector): there a centroid may also lie in
+# a regional unit bordering the one of its prefix. Elsewhere it must lie in that unit.
+ATTICA_PREFIX = "1"
+# The regional-unit boundaries are generalised by ~220 m and coastal centroids may fall just into
+# the sea; a centroid further than this from its regional unit is wrong, not imprecise.
+TOLERANCE_METRES = 1000
+
+
+class PostcodeDataMissing(Exception):
+    """settings.GEITONIA_DATA_DIR is not set or has no postcodes/ directory."""
+
+
+def postcode_regional_unit(postcode: str) -> Area | None:
+    """The regional unit (Area, boundary deferred) a five-digit postcode belongs to by its prefix
+    (three digits in Attica, else two); None when the prefix or the area is unknown."""
+    area_id = _regional_unit_id(postcode)
+    return Area.objects.defer("boundary").get(pk=area_id) if area_id else None
+
+
+def postcode_centroid(postcode: str) -> Point | None:
+    """The checked centroid (SRID 4326) of a five-digit postcode, or None when the files have no
+    centroid for it or the centroid lies outside the postcode's regional unit."""
+    checked = _checked_centroid(postcode)
+    return Point(*checked, srid=4326) if checked else None
+
+
+def postcode_places(postcode: str) -> list[str]:
+    """The place names (upper case, as in the file) listed for a postcode; may be empty."""
+    return list(_places().get(postcode, ()))
+
+
+def postcode_holds(postcode: str, point: Point) -> bool | None:
+    """Whether `point` lies in (or within the tolerance of) the postcode's regional unit, or in
+    Attica a regional unit bordering it; None when the postcode's regional unit is unknown."""
+    area_id = _regional_unit_id(postcode)
+    if area_id is None:
+        return None
+    with connection.cursor() as cur:
+        # Containment first (indexed, planar); the geography distance only for points outside.
+        cur.execute(
+            """SELECT EXISTS (
+                      SELECT 1 FROM geo_area n
+                       WHERE n.level = 'regional_unit'
+                         AND (n.id = m.id OR (%(neighbours)s AND ST_Intersects(n.boundary,
+                                                                               m.boundary)))
+                         AND ST_Intersects(n.boundary, %(point)s::geometry))
+                   OR ST_DWithin(m.boundary::geography, %(point)s::geography, %(tolerance)s)
+                 FROM geo_area m WHERE m.id = %(area)s""",
+            {
+                "point": point.ewkt,
+                "tolerance": TOLERANCE_METRES,
+                "area": area_id,
+                "neighbours": postcode.startswith(ATTICA_PREFIX),
+            },
+        )
+        row = cur.fetchone()
+    return bool(row and row[0])
+
+
+def clear_caches() -> None:
+    """Forget what was read and checked (after the data files or the areas changed)."""
+    _prefixes.cache_clear()
+    _centroids.cache_clear()
+    _places.cache_clear()
+    _regional_unit_ids.cache_clear()
+    _checked_centroid.cache_clear()
+
+
+def regional_unit_name(postcode: str) -> str:
+    """'Π.Ε. Κεντρικού Τομέα Αθηνών' for '10683'; '' when the prefix is unknown."""
+    if len(postcode) != 5 or not postcode.isdigit():
+        return ""
+    prefixes = _prefixes()
+    return prefixes.get(postcode[:3]) or prefixes.get(postcode[:2]) or ""
+
+
+def _data_dir() -> Path:
+    base = settings.GEITONIA_DATA_DIR
+    if not base or not (Path(base) / POSTCODE_DIR).is_dir():
+        raise PostcodeDataMissing(
+            f"No postcode data: GEITONIA_DATA_DIR={base!r} has no {POSTCODE_DIR}/ directory."
+        )
+    return Path(base) / POSTCODE_DIR
+
+
+@cache
+def _prefixes() -> dict[str, str]:
+    doc = json.loads((_data_dir() / PREFIX_FILE).read_text(encoding="utf-8"))
+    prefixes = {k: v for k, v in doc.items() if k.isdigit() and isinstance(v, str)}
+    return prefixes | PREFIX_CORRECTIONS
+
+
+@cache
+def _centroids() -> dict[str, tuple[float, float]]:
+    """Postcode -> (lon, lat) from every CSV in postcodes/ with tk, lat and lon columns; the first
+    file (by name) that has a postcode wins."""
+    out: dict[str, tuple[float, float]] = {}
+    for path in sorted(_data_dir().glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            if not {"tk", "lat", "lon"} <= set(reader.fieldnames or ()):
+                continue
+            for row in reader:
+                try:
+                    lon, lat = float(row["lon"]), float(row["lat"])
+                except (TypeError, ValueError):
+                    continue
+                out.setdefault(row["tk"].strip(), (lon, lat))
+    return out
+
+
+@cache
+def _places() -> dict[str, tuple[str, ...]]:
+    path = _data_dir() / PLACES_FILE
+    if not path.is_file():
+        return {}
+    places: dict[str, list[str]] = {}
+    for rec in json.loads(path.read_text(encoding="utf-8")):
+        places.setdefault(str(rec.get("postal_code", "")), []).append(str(rec.get("place", "")))
+    return {k: tuple(v) for k, v in places.items()}
+
+
+@cache
+def _regional_unit_ids() -> dict[str, int]:
+    return dict(Area.objects.filter(level=Area.Level.REGIONAL_UNIT).values_list("name", "id"))
+
+
+def _regional_unit_id(postcode: str) -> int | None:
+    name = regional_unit_name(postcode)
+    if not name:
+        return None
+    ids = _regional_unit_ids()
+    if not ids:  # areas not loaded yet: do not remember that
+        _regional_unit_ids.cache_clear()
+    return ids.get(name)
+
+
+@cache
+def _checked_centroid(postcode: str) -> tuple[float, float] | None:
+    lonlat = _centroids().get(postcode)
+    if lonlat is None:
+        return None
+    return lonlat if postcode_holds(postcode, Point(*lonlat, srid=4326)) else None

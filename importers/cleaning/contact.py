@@ -1,0 +1,123 @@
+"""Postcodes, phone numbers, e-mail addresses and websites, normalised or refused with a reason.
+
+Each function returns the clean value and raises ValueError with a sentence for the coordinator.
+"""
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+
+# Τ.Κ., ΤΚ, T.K. (Latin look-alikes), "Ταχ. Κωδ.", "TK:" before the digits.
+_POSTCODE_PREFIX = re.compile(
+    r"^(?:τ\.?\s*κ\.?|t\.?\s*k\.?|ταχ\.?\s*κωδ(?:ικας|ικός)?\.?|p\.?\s*c\.?|zip)\s*:?\s*",
+    re.IGNORECASE,
+)
+
+
+def clean_postcode(text: str) -> str:
+    """'106 83', 'Τ.Κ. 10683', '10683.0' -> '10683'. Greek postcodes are 5 digits, 1xxxx-8xxxx."""
+    s = _POSTCODE_PREFIX.sub("", text.strip())
+    s = re.sub(r"\.0$", "", s)
+    digits = re.sub(r"[\s.\-]", "", s)
+    if not re.fullmatch(r"\d{5}", digits):
+        raise ValueError("a Greek postcode has five digits, like 106 83")
+    if digits[0] not in "12345678":
+        raise ValueError("Greek postcodes start with 1 to 8")
+    return digits
+
+
+# Between two numbers: , ; / | newline, "ή", "και", "or", "and", or a dash with spaces around it.
+_PHONE_SEPARATORS = re.compile(
+    r"\s*(?:[,;/|\n]|\s[-–—]\s|\s(?:ή|και|or|and|&)\s)\s*", re.IGNORECASE
+)
+_EXTENSION = re.compile(r"\s*(?:εσωτ\w*|εσ\.|ext\w*|x)\.?\s*\d{1,5}\s*$", re.IGNORECASE)
+
+
+def clean_phones(text: str) -> tuple[list[str], list[str]]:
+    """Greek phone numbers in E.164 ('+302101234567'); 3-5 digit short codes (1535, 10306) as is.
+
+    Returns (numbers, problems): each part of the cell that is not a valid number is a problem.
+    A dash between two complete numbers ('2101234567-6971234567') separates them; inside one
+    number ('210-1234567') it does not.
+    """
+    numbers: list[str] = []
+    problems: list[str] = []
+    for part in _PHONE_SEPARATORS.split(text.strip()):
+        part = part.strip()
+        if not part:
+            continue
+        pieces = [part]
+        if len(re.sub(r"\D", "", part)) >= 20 and "-" in part:
+            pieces = [p for p in part.split("-") if p.strip()]
+        for piece in pieces:
+            piece = _EXTENSION.sub("", piece).strip()
+            digits = re.sub(r"\D", "", piece)
+            if re.fullmatch(r"1\d{2,4}", digits) and not piece.startswith("+"):
+                numbers.append(digits)  # Greek short codes: helplines like 1535, 10306, 197
+                continue
+            try:
+                number = phonenumbers.parse(piece, "GR")
+            except phonenumbers.NumberParseException:
+                problems.append(f"{piece!r} is not a phone number")
+                continue
+            if not phonenumbers.is_valid_number(number):
+                problems.append(f"{piece!r} is not a valid phone number")
+                continue
+            formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if formatted not in numbers:
+                numbers.append(formatted)
+    return numbers, problems
+
+
+def clean_email(text: str) -> tuple[str, list[str]]:
+    """The first e-mail address of the cell, lower-cased domain; later ones are reported."""
+    parts = [p for p in re.split(r"[\s,;/]+", text.strip()) if p]
+    if not parts:
+        return "", []
+    addresses = []
+    for part in parts:
+        address = re.sub(r"^mailto:", "", part, flags=re.IGNORECASE).strip("<>()[]\"'.")
+        local, at, domain = address.rpartition("@")
+        if not at:
+            raise ValueError(f"{part!r} is not an e-mail address (no @)")
+        address = f"{local}@{domain.lower()}"
+        try:
+            validate_email(address)
+        except ValidationError as e:
+            raise ValueError(f"{part!r} is not a valid e-mail address") from e
+        if len(address) > 254:
+            raise ValueError("an e-mail address is at most 254 characters")
+        addresses.append(address)
+    extra = [f"only one e-mail is kept; {a!r} was left out" for a in addresses[1:]]
+    return addresses[0], extra
+
+
+_validate_url = URLValidator(schemes=["http", "https"])
+
+
+def clean_url(text: str) -> str:
+    """'example.gr' -> 'https://example.gr'; only http and https are accepted."""
+    s = text.strip()
+    if not s:
+        return ""
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", s)
+    # 'example.gr:8080' has a port, not a scheme.
+    if (
+        scheme
+        and scheme.group(1).lower() not in ("http", "https")
+        and not re.match(r"^[^:/]+:\d+", s)
+    ):
+        raise ValueError(f"only http and https links are accepted, not {scheme.group(1)}:")
+    if not re.match(r"^https?://", s, re.IGNORECASE):
+        if s.startswith("//"):
+            s = s[2:]
+        s = f"https://{s}"
+    if len(s) > 500:
+        raise ValueError("a link is at most 500 characters")
+    try:
+        _validate_url(s)
+    except ValidationError as e:
+        raise ValueError("not a valid web address") from e
+    return s

@@ -1,0 +1,325 @@
+"""Cleaning one row: raw text by field name in, typed values and RowErrors out, never an exception.
+
+Errors are values the row cannot be imported with (coordinates outside Greece, an invalid
+postcode, phone, e-mail or link, an unknown category, a value too long for its field); warnings
+are repairs and fallbacks the coordinator should know about (swapped coordinates, repaired
+look-alike letters, hours kept as text, an unknown language dropped).
+"""
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.gis.geos import Point
+
+from importers.cleaning import coordinates, vocabulary
+from importers.cleaning.contact import clean_email, clean_phones, clean_postcode, clean_url
+from importers.cleaning.context import CleaningContext
+from importers.cleaning.homoglyphs import repair_homoglyphs
+from importers.cleaning.hours import clean_hours
+from importers.errors import RowError
+
+log = logging.getLogger(__name__)
+
+# field -> (max length, keeps line breaks); lengths are the model fields' max_length.
+TEXT_FIELDS: dict[str, tuple[int | None, bool]] = {
+    "name": (300, False),
+    "organisation": (300, False),
+    "service": (300, False),
+    "description": (None, True),
+    "address": (300, False),
+    "address_extra": (200, False),
+    "locality": (120, False),
+    "municipality": (300, False),
+    "area": (300, False),
+    "eligibility": (None, True),
+    "how_to_access": (None, True),
+    "accessibility": (None, True),
+    "external_id": (200, False),
+}
+# Names of places and organisations: look-alike letters repaired (with a warning).
+_REPAIRED = ("name", "organisation", "service", "address", "locality", "municipality", "area")
+_POSTCODE_AT_END = re.compile(r"(?:,|\s)\s*(?:τ\.?\s*κ\.?\s*)?([1-8]\d{2}\s?\d{2})\s*$", re.I)
+
+
+@dataclass
+class CleanRow:
+    """A row's cleaned values. Text fields are "" when empty; `point` is WGS84 (SRID 4326)."""
+
+    row: int
+    name: str = ""
+    organisation: str = ""
+    service: str = ""
+    description: str = ""
+    address: str = ""
+    address_extra: str = ""
+    postcode: str = ""
+    locality: str = ""
+    municipality: str = ""
+    area: str = ""
+    phones: list[str] = field(default_factory=list)  # E.164, or Greek short codes ('1535')
+    email: str = ""
+    website: str = ""
+    categories: list[str] = field(default_factory=list)  # Category slugs
+    languages: list[str] = field(default_factory=list)  # geo.models.LANGUAGE_CODES
+    audience: list[str] = field(default_factory=list)  # Service.Audience values
+    cost: str = ""  # Service.Cost value, "" when not given
+    fees: str = ""  # the cost as written when it says more than the code
+    eligibility: str = ""
+    how_to_access: str = ""
+    accessibility: str = ""
+    opening_hours: str = ""  # OSM opening_hours syntax
+    opening_hours_text: str = ""  # as written, when it could not be converted
+    point: Point | None = None
+    coordinates_grid: str = ""  # "wgs84" | "egsa87" | "" (no coordinates in the row)
+    precision: str = ""  # Location.Precision value, "" when not given
+    sensitive: bool | None = None
+    kind: str = ""  # Organisation.Kind value, "" when not given
+    external_id: str = ""
+    last_verified: dt.date | None = None
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def clean_row(
+    row: int,
+    values: dict[str, str],
+    *,
+    context: CleaningContext,
+    headers: dict[str, str] | None = None,
+) -> CleanRow:
+    """Clean one row. `values` maps field names (importers.columns.FIELDS) to raw cell text;
+    `headers` maps field names to the file's header text, used as RowError.column (default: the
+    field name). Never raises: every problem is a RowError in `errors` or `warnings`."""
+    cleaner = _RowCleaner(row, values, context=context, headers=headers or {})
+    try:
+        cleaner.run()
+    except Exception as e:  # the contract: a bad cell must never abort an import
+        log.exception("cleaning row %s failed", row)
+        cleaner.error("", "", f"this row could not be read ({type(e).__name__}: {e})")
+    return cleaner.out
+
+
+class _RowCleaner:
+    def __init__(
+        self, row: int, values: dict[str, str], *, context: CleaningContext, headers: dict[str, str]
+    ):
+        self.values = {k: (v if isinstance(v, str) else str(v or "")) for k, v in values.items()}
+        self.context = context
+        self.headers = headers
+        self.out = CleanRow(row=row)
+
+    def raw(self, name: str) -> str:
+        return self.values.get(name, "").strip()
+
+    def column(self, name: str) -> str:
+        return self.headers.get(name, name)
+
+    def error(self, name: str, value: str, reason: str) -> None:
+        self.out.errors.append(RowError(self.out.row, self.column(name), value, reason))
+
+    def warn(self, name: str, value: str, reason: str) -> None:
+        self.out.warnings.append(RowError(self.out.row, self.column(name), value, reason))
+
+    def run(self) -> None:
+        for step in (
+            self.text,
+            self.postcode,
+            self.contact,
+            self.vocabulary,
+            self.hours,
+            self.position,
+            self.verified,
+        ):
+            try:
+                step()
+            except Exception as e:  # one broken step must not hide the others' findings
+                log.exception("cleaning row %s: %s failed", self.out.row, step.__name__)
+                self.error("", "", f"part of this row could not be read ({type(e).__name__})")
+        if not (self.out.name or self.out.organisation or self.out.service):
+            self.error("name", "", "the row has no name, organisation or service")
+
+    def text(self) -> None:
+        for name, (limit, multiline) in TEXT_FIELDS.items():
+            raw = self.values.get(name, "")
+            if multiline:
+                value = "\n".join(" ".join(line.split()) for line in raw.strip().splitlines())
+                value = re.sub(r"\n{3,}", "\n\n", value)
+            else:
+                value = " ".join(raw.split())
+            value = value.replace("\x00", "")
+            if name in _REPAIRED and value:
+                repaired = repair_homoglyphs(value)
+                if repaired != value:
+                    self.warn(name, raw, f"Latin look-alike letters were replaced: {repaired!r}")
+                    value = repaired
+            if limit is not None and len(value) > limit:
+                self.error(name, raw[:200], f"longer than {limit} characters")
+                continue
+            setattr(self.out, name, value)
+
+    def postcode(self) -> None:
+        raw = self.raw("postcode")
+        if raw:
+            try:
+                self.out.postcode = clean_postcode(raw)
+            except ValueError as e:
+                self.error("postcode", raw, str(e))
+            return
+        if m := _POSTCODE_AT_END.search(self.out.address):
+            self.out.postcode = m.group(1).replace(" ", "")
+            self.warn("postcode", self.out.address, "postcode taken from the end of the address")
+
+    def contact(self) -> None:
+        if raw := self.raw("phone"):
+            phones, problems = clean_phones(raw)
+            self.out.phones = phones
+            for problem in problems:
+                self.error("phone", raw, problem)
+        if raw := self.raw("email"):
+            try:
+                self.out.email, extra = clean_email(raw)
+            except ValueError as e:
+                self.error("email", raw, str(e))
+            else:
+                for problem in extra:
+                    self.warn("email", raw, problem)
+        if raw := self.raw("website"):
+            try:
+                self.out.website = clean_url(raw)
+            except ValueError as e:
+                self.error("website", raw, str(e))
+
+    def vocabulary(self) -> None:
+        if raw := self.raw("category"):
+            self.out.categories = self._categories(raw)
+        for name, lookup, target in (
+            ("languages", vocabulary.language_code, self.out.languages),
+            ("audience", vocabulary.audience_code, self.out.audience),
+        ):
+            raw = self.raw(name)
+            for part in vocabulary.split_list(raw) if raw else []:
+                code = lookup(part)
+                if code is None:
+                    self.warn(name, part, f"unknown {name.rstrip('s')}; left out")
+                elif code not in target:
+                    target.append(code)
+        if raw := self.raw("cost"):
+            code = vocabulary.cost_code(raw)
+            self.out.cost = code or "unknown"
+            if code is None or code == "paid":
+                self.out.fees = " ".join(raw.split())[:300]
+            if code is None:
+                self.warn("cost", raw, "cost not recognised (free / low / paid); kept as fees")
+        if raw := self.raw("kind"):
+            code = vocabulary.kind_code(raw)
+            if code is None:
+                self.warn("kind", raw, "kind of organisation not recognised; left as 'other'")
+                code = "other"
+            self.out.kind = code
+        if raw := self.raw("precision"):
+            code = vocabulary.precision_code(raw)
+            if code is None:
+                self.warn("precision", raw, "use exact, street, area or hidden; ignored")
+            else:
+                self.out.precision = code
+        if raw := self.raw("sensitive"):
+            flag = vocabulary.yes_no(raw)
+            if flag is None:
+                self.error("sensitive", raw, "write yes or no (ναι / όχι)")
+            else:
+                self.out.sensitive = flag
+                # A sensitive address (a shelter) is never shown more precisely than its area.
+                if flag and self.out.precision in ("", "exact", "street"):
+                    self.out.precision = "area"
+
+    def _categories(self, raw: str) -> list[str]:
+        words = self.context.categories
+        whole = vocabulary.normalise(raw)
+        parts = [raw] if whole in words else vocabulary.split_list(raw)
+        slugs: list[str] = []
+        for part in parts:
+            key = vocabulary.normalise(part)
+            if key not in words:
+                self.error("category", part, f"unknown category {part!r}")
+            elif words[key] is None:
+                self.error("category", part, f"{part!r} matches several categories; use the slug")
+            elif words[key] not in slugs:
+                slugs.append(words[key])  # type: ignore[arg-type]
+        return slugs
+
+    def hours(self) -> None:
+        if raw := self.raw("hours"):
+            osm, text, warning = clean_hours(raw)
+            self.out.opening_hours, self.out.opening_hours_text = osm, text
+            if warning:
+                self.warn("hours", raw, warning)
+
+    def position(self) -> None:
+        lat, lon = self.raw("lat"), self.raw("lon")
+        pair, x, y = self.raw("coordinates"), self.raw("x"), self.raw("y")
+        try:
+            if lat or lon:
+                name, shown = "lat", f"{lat}, {lon}"
+                if not (lat and lon):
+                    raise coordinates.CoordinateError("latitude and longitude must both be given")
+                position = coordinates.from_lat_lon(lat, lon)
+            elif pair:
+                name, shown = "coordinates", pair
+                position = coordinates.from_lat_lon(*coordinates.split_pair(pair))
+            elif x or y:
+                name, shown = "x", f"{x}, {y}"
+                if not (x and y):
+                    raise coordinates.CoordinateError("x and y (ΕΓΣΑ87) must both be given")
+                position = coordinates.from_grid_values(x, y)
+            else:
+                return
+        except (coordinates.CoordinateError, ValueError, OverflowError) as e:
+            self.error(name, shown, str(e))
+            return
+        if not self.context.in_greece(position.point):
+            self.error(
+                name,
+                shown,
+                f"the point ({position.point.y:.5f}, {position.point.x:.5f}) is outside Greece "
+                f"(checked against the {self.context.boundary})",
+            )
+            return
+        for warning in position.warnings:
+            self.warn(name, shown, warning)
+        self.out.point = position.point
+        self.out.coordinates_grid = position.grid
+        self._check_postcode(name, shown)
+
+    def _check_postcode(self, name: str, shown: str) -> None:
+        check = self.context.postcode_holds
+        if not (check and self.out.postcode and self.out.point):
+            return
+        try:
+            holds = check(self.out.postcode, self.out.point)
+        except Exception:  # missing postcode data must not stop the import
+            log.warning("postcode check failed for %s", self.out.postcode, exc_info=True)
+            return
+        if holds is False:
+            self.warn(
+                "postcode",
+                self.out.postcode,
+                f"the postcode is not where the coordinates ({shown}) are; check both",
+            )
+
+    def verified(self) -> None:
+        if raw := self.raw("last_verified"):
+            try:
+                day = vocabulary.parse_date(raw)
+            except ValueError as e:
+                self.error("last_verified", raw, str(e))
+                return
+            if day > self.context.today:
+                self.error("last_verified", raw, "the date is in the future")
+            else:
+                self.out.last_verified = day

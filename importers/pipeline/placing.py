@@ -1,0 +1,104 @@
+"""Placing the staged rows that came without coordinates, through geo.geocoding.
+
+Each distinct address is asked once, in batches through `geocode_many`. Provider failures fall
+back to the local chain there and mark the rows to re-geocode; rows that cannot be placed at
+all are kept and marked as needing a pin.
+Runs outside the import's transaction: geocoding is slow, and its cache is worth keeping even
+when the import is rolled back.
+"""
+
+from collections.abc import Callable
+
+from django.db import connection
+
+from geo import geocoding
+from importers.pipeline.staging import STAGING
+
+PLACED = "importers_placed"
+BATCH = 500
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def place_rows(*, geocoder: str | None, progress: Progress | None = None) -> int:
+    """Geocode every distinct address of the unplaced staged rows; returns how many were placed."""
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {PLACED}")
+        cur.execute(
+            f"""CREATE TEMP TABLE {PLACED} (address text, postcode text, locality text,
+                lon double precision, lat double precision, precision text, provider text,
+                query text, needs_regeocode boolean)"""
+        )
+        cur.execute(
+            f"""SELECT count(*) FROM (SELECT DISTINCT address, postcode, locality FROM {STAGING}
+                 WHERE lon IS NULL AND (address <> '' OR postcode <> '' OR locality <> '')) q"""
+        )
+        total = cur.fetchone()[0]
+        done = 0
+        last: tuple[str, str, str] = ("", "", "")
+        first = True
+        while True:
+            # keyset pages, so the list of addresses is never held whole
+            cur.execute(
+                f"""SELECT DISTINCT address, postcode, locality FROM {STAGING}
+                     WHERE lon IS NULL AND (address <> '' OR postcode <> '' OR locality <> '')
+                       AND (%s OR (address, postcode, locality) > (%s, %s, %s))
+                     ORDER BY 1, 2, 3 LIMIT {BATCH}""",
+                [first, *last],
+            )
+            batch = cur.fetchall()
+            if not batch:
+                break
+            first = False
+            last = batch[-1]
+            results = _geocode(batch, geocoder=geocoder)
+            with cur.cursor.copy(f"COPY {PLACED} FROM STDIN") as copy:
+                for row in results:
+                    copy.write_row(row)
+            done += len(batch)
+            if progress:
+                progress("geocode", done, total)
+        cur.execute(
+            f"""UPDATE {STAGING} s SET lon = p.lon, lat = p.lat,
+                   geocode_precision = p.precision, geocode_provider = p.provider,
+                   geocode_query = left(p.query, 500), needs_regeocode = p.needs_regeocode
+                 FROM {PLACED} p
+                WHERE s.lon IS NULL AND p.lon IS NOT NULL AND (s.address, s.postcode, s.locality)
+                      = (p.address, p.postcode, p.locality)"""
+        )
+        placed = cur.rowcount
+        cur.execute(
+            f"""UPDATE {STAGING} s SET needs_pin = true, geocode_precision = 'none',
+                   geocode_provider = coalesce(p.provider, ''),
+                   geocode_query = left(coalesce(p.query, ''), 500)
+                 FROM {STAGING} s2 LEFT JOIN {PLACED} p
+                   ON (s2.address, s2.postcode, s2.locality) = (p.address, p.postcode, p.locality)
+                WHERE s.ctid = s2.ctid AND s.lon IS NULL"""
+        )
+        cur.execute(f"DROP TABLE {PLACED}")
+    return placed
+
+
+def _geocode(batch: list[tuple[str, str, str]], *, geocoder: str | None) -> list[tuple]:
+    queries = [
+        geocoding.AddressQuery(street=address, postcode=postcode, locality=locality)
+        for address, postcode, locality in batch
+    ]
+    # cache hits for the whole batch come in one query; an unreachable provider falls back to
+    # the local chain inside geo.geocoding, marking the answers to re-geocode
+    answers = geocoding.geocode_many(queries, geocoder=geocoder)
+    rows = []
+    for key, found in zip(batch, answers, strict=True):
+        point = found.point
+        rows.append(
+            (
+                *key,
+                point.x if point else None,
+                point.y if point else None,
+                found.precision if point else "none",
+                found.provider,
+                found.query,
+                bool(found.needs_regeocode),
+            )
+        )
+    return rows

@@ -1,0 +1,279 @@
+"""Writing the staged rows into organisations, locations and services, set-based in SQL.
+
+Runs inside the caller's transaction (run_import owns the `transaction.atomic`). Locations are
+keyed by (source, source_ref); services by their location and name. Nothing here deletes unless
+asked, and nothing reads a location's point for output.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from geo.areas import assign_areas
+from geo.models import Location, Service
+from importers.pipeline.report import MAX_CHANGES
+from importers.pipeline.staging import STAGING
+
+LOC = "importers_loc"
+SVC = "importers_svc"
+_POINT = "CASE WHEN n.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(n.lon, n.lat), 4326) END"
+# Location columns the file decides, compared to tell changed from unchanged.
+_LOCATION_FIELDS = {
+    "organisation_id": "n.org_id",
+    "name": "left(n.org_name, 300)",
+    "address": "n.address",
+    "postcode": "n.postcode",
+    "locality": "n.locality",
+    "phones": "n.phones",
+    "email": "n.email",
+    "website": "n.website",
+    "opening_hours": "n.opening_hours",
+    "opening_hours_text": "n.opening_hours_text",
+    "geocode_precision": "n.geocode_precision",
+    "needs_pin": "n.needs_pin",
+}
+
+
+@dataclass
+class UpsertCounts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    deleted: int = 0
+    needs_pin: int = 0
+    services_new: int = 0
+    services_changed: int = 0
+    changes: list[dict] = field(default_factory=list)
+
+
+def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
+    """Write the staging table; the caller holds the transaction."""
+    p = {"source": source}
+    counts = UpsertCounts()
+    with connection.cursor() as cur:
+        for table in (LOC, SVC):
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        cur.execute(
+            f"""CREATE TEMP TABLE {LOC} AS
+                SELECT f.*, r.rows, NULL::bigint AS org_id, NULL::bigint AS id,
+                       NULL::text AS action
+                  FROM (SELECT DISTINCT ON (loc_ref) loc_ref, row_number, org_name, org_slug,
+                               address, postcode, locality, phones, email, website,
+                               opening_hours, opening_hours_text, precision, lon, lat,
+                               geocode_precision, geocode_provider, geocode_query, needs_pin,
+                               needs_regeocode
+                          FROM {STAGING} ORDER BY loc_ref, row_number) f
+                  JOIN (SELECT loc_ref, array_agg(row_number ORDER BY row_number) AS rows
+                          FROM {STAGING} GROUP BY loc_ref) r USING (loc_ref)"""
+        )
+        cur.execute(f"CREATE UNIQUE INDEX ON {LOC} (loc_ref)")
+        cur.execute(
+            f"""CREATE TEMP TABLE {SVC} AS
+                SELECT DISTINCT ON (loc_ref, lower(service_name)) loc_ref, row_number,
+                       left(service_name, 300) AS service_name, description,
+                       ARRAY(SELECT DISTINCT unnest(categories) ORDER BY 1) AS categories,
+                       languages, NULL::bigint AS id, NULL::bigint AS loc_id,
+                       NULL::bigint AS org_id, NULL::text AS action
+                  FROM {STAGING} ORDER BY loc_ref, lower(service_name), row_number"""
+        )
+        cur.execute(f"ANALYZE {LOC}")
+        cur.execute(f"ANALYZE {SVC}")
+
+        # Organisations: one per normalised name, shared with other sources.
+        cur.execute(
+            f"""INSERT INTO geo_organisation (slug, name, alternate_name, kind, description,
+                       website, email, phones, source, created_at, updated_at)
+                SELECT DISTINCT ON (org_slug) left(org_slug, 120), left(org_name, 300), '',
+                       'other', '', '', '', '{{}}', %(source)s, now(), now()
+                  FROM {LOC} ORDER BY org_slug, row_number
+                ON CONFLICT (slug) DO NOTHING""",
+            p,
+        )
+        cur.execute(
+            f"UPDATE {LOC} n SET org_id = o.id FROM geo_organisation o WHERE o.slug = n.org_slug"
+        )
+
+        # Which listings exist already; a pin placed by hand survives a file without coordinates.
+        cur.execute(
+            f"""UPDATE {LOC} n SET id = l.id FROM geo_location l
+                 WHERE l.source = %(source)s AND l.source_ref <> '' AND l.source_ref = n.loc_ref""",
+            p,
+        )
+        cur.execute(
+            f"""UPDATE {LOC} n SET lon = ST_X(l.point), lat = ST_Y(l.point),
+                       geocode_precision = 'manual', geocode_provider = l.geocode_provider,
+                       geocode_query = l.geocode_query, needs_pin = false,
+                       needs_regeocode = false
+                  FROM geo_location l
+                 WHERE l.id = n.id AND l.geocode_precision = 'manual' AND l.point IS NOT NULL
+                   AND n.geocode_precision <> 'source'"""
+        )
+        _match_services(cur)
+
+        differs = " OR ".join(
+            f"l.{col}{'::text[]' if col == 'phones' else ''} IS DISTINCT FROM {expr}"
+            for col, expr in _LOCATION_FIELDS.items()
+        )
+        stale_services = (
+            f"""OR EXISTS (SELECT 1 FROM geo_service_locations sl
+                            JOIN geo_service sv ON sv.id = sl.service_id
+                           WHERE sl.location_id = n.id AND sv.source = %(source)s
+                             AND NOT EXISTS (SELECT 1 FROM {SVC} s WHERE s.id = sv.id))"""
+            if delete_missing
+            else ""
+        )
+        cur.execute(f"UPDATE {LOC} SET action = 'new' WHERE id IS NULL")
+        cur.execute(
+            f"""UPDATE {LOC} n SET action = CASE WHEN {differs}
+                    OR ST_AsBinary(l.point) IS DISTINCT FROM ST_AsBinary({_POINT})
+                    OR (n.precision IS NOT NULL AND l.precision <> n.precision)
+                    OR EXISTS (SELECT 1 FROM {SVC} s
+                                WHERE s.loc_ref = n.loc_ref AND s.action <> 'unchanged')
+                    {stale_services}
+                  THEN 'changed' ELSE 'unchanged' END
+                  FROM geo_location l WHERE l.id = n.id""",
+            p,
+        )
+
+        _write_locations(cur, p)
+        _write_services(cur, p)
+
+        cur.execute(
+            f"SELECT action, count(*), count(*) FILTER (WHERE needs_pin) FROM {LOC} GROUP BY 1"
+        )
+        for action, n, pins in cur.fetchall():
+            setattr(counts, action, n)
+            counts.needs_pin += pins
+        cur.execute(
+            f"""SELECT count(*) FILTER (WHERE action = 'new'),
+                       count(*) FILTER (WHERE action = 'changed') FROM {SVC}"""
+        )
+        counts.services_new, counts.services_changed = cur.fetchone()
+
+        missing = f"""FROM geo_location l WHERE l.source = %(source)s AND l.source_ref <> ''
+                        AND NOT EXISTS (SELECT 1 FROM {LOC} n WHERE n.loc_ref = l.source_ref)"""
+        cur.execute(f"SELECT count(*) {missing}", p)
+        counts.missing = cur.fetchone()[0]
+        if delete_missing:
+            # through the ORM: it knows every table that points at a location or service
+            cur.execute(
+                f"""SELECT sv.id FROM geo_service sv WHERE sv.source = %(source)s
+                     AND NOT EXISTS (SELECT 1 FROM {SVC} s WHERE s.id = sv.id)
+                     AND EXISTS (SELECT 1 FROM geo_service_locations sl JOIN {LOC} n
+                                   ON n.id = sl.location_id WHERE sl.service_id = sv.id)""",
+                p,
+            )
+            Service.objects.filter(id__in=[r[0] for r in cur.fetchall()]).delete()
+            cur.execute(f"SELECT l.id {missing}", p)
+            gone = [r[0] for r in cur.fetchall()]
+            counts.deleted = len(gone)
+            Location.objects.filter(id__in=gone).delete()
+            Service.objects.filter(source=source, locations__isnull=True).delete()
+
+        cur.execute(f"SELECT array_agg(id) FROM {LOC} WHERE action IN ('new', 'changed')")
+        touched = cur.fetchone()[0] or []
+        if touched:
+            assign_areas(touched)
+
+        cur.execute(
+            f"""SELECT action, loc_ref, org_name, address, postcode, locality, lon, lat,
+                       geocode_precision, needs_pin, rows
+                  FROM {LOC} WHERE action IN ('new', 'changed')
+                 ORDER BY rows[1] LIMIT {MAX_CHANGES}"""
+        )
+        names = [c.name for c in cur.description]
+        for row in cur.fetchall():
+            change = dict(zip(names, row, strict=True))
+            lon, lat = change.pop("lon"), change.pop("lat")
+            change["lonlat"] = [lon, lat] if lon is not None else None
+            counts.changes.append(change)
+    return counts
+
+
+def _match_services(cur) -> None:
+    cur.execute(
+        f"""UPDATE {SVC} s SET id = sv.id, loc_id = n.id, org_id = n.org_id
+              FROM {LOC} n JOIN geo_service_locations sl ON sl.location_id = n.id
+              JOIN geo_service sv ON sv.id = sl.service_id
+             WHERE n.loc_ref = s.loc_ref AND lower(sv.name) = lower(s.service_name)"""
+    )
+    cur.execute(f"UPDATE {SVC} SET action = 'new' WHERE id IS NULL")
+    cur.execute(
+        f"""UPDATE {SVC} s SET action = CASE
+                WHEN sv.name <> s.service_name OR sv.description <> s.description
+                  OR sv.languages::text[] IS DISTINCT FROM s.languages
+                  OR ARRAY(SELECT c.slug::text FROM geo_service_categories sc
+                             JOIN geo_category c ON c.id = sc.category_id
+                            WHERE sc.service_id = sv.id ORDER BY 1) IS DISTINCT FROM s.categories
+                THEN 'changed' ELSE 'unchanged' END
+              FROM geo_service sv WHERE sv.id = s.id"""
+    )
+
+
+def _write_locations(cur, p: dict) -> None:
+    cur.execute(
+        f"""UPDATE {LOC} SET id = nextval(pg_get_serial_sequence('geo_location', 'id'))
+             WHERE action = 'new'"""
+    )
+    cur.execute(
+        f"""INSERT INTO geo_location (id, organisation_id, name, description, point, precision,
+                   address, address_extra, locality, postcode, opening_hours, opening_hours_text,
+                   phones, email, website, accessibility, geocode_precision, geocode_provider,
+                   geocode_query, needs_pin, needs_regeocode, source, source_ref, created_at,
+                   updated_at)
+            SELECT n.id, n.org_id, left(n.org_name, 300), '', {_POINT},
+                   coalesce(n.precision, 'exact'), n.address, '', n.locality, n.postcode,
+                   n.opening_hours, n.opening_hours_text, n.phones, n.email, n.website, '',
+                   n.geocode_precision, n.geocode_provider, n.geocode_query, n.needs_pin,
+                   n.needs_regeocode, %(source)s, n.loc_ref, now(), now()
+              FROM {LOC} n WHERE n.action = 'new'""",
+        p,
+    )
+    sets = ", ".join(f"{col} = {expr}" for col, expr in _LOCATION_FIELDS.items())
+    cur.execute(
+        f"""UPDATE geo_location l SET {sets}, point = {_POINT},
+                   precision = coalesce(n.precision, l.precision),
+                   geocode_provider = n.geocode_provider, geocode_query = n.geocode_query,
+                   needs_regeocode = n.needs_regeocode, updated_at = now()
+              FROM {LOC} n WHERE n.id = l.id AND n.action = 'changed'"""
+    )
+
+
+def _write_services(cur, p: dict) -> None:
+    cur.execute(
+        f"UPDATE {SVC} s SET loc_id = n.id, org_id = n.org_id FROM {LOC} n "
+        "WHERE n.loc_ref = s.loc_ref AND s.loc_id IS NULL"
+    )
+    cur.execute(
+        f"""UPDATE {SVC} SET id = nextval(pg_get_serial_sequence('geo_service', 'id'))
+             WHERE action = 'new'"""
+    )
+    cur.execute(
+        f"""INSERT INTO geo_service (id, organisation_id, name, description, languages, audience,
+                   eligibility, cost, fees, how_to_access, opening_hours, is_active, source,
+                   created_at, updated_at)
+            SELECT id, org_id, service_name, description, languages, '{{}}', '', 'unknown', '',
+                   '', '', true, %(source)s, now(), now()
+              FROM {SVC} WHERE action = 'new'""",
+        p,
+    )
+    cur.execute(
+        f"""INSERT INTO geo_service_locations (service_id, location_id)
+            SELECT id, loc_id FROM {SVC} WHERE action = 'new'"""
+    )
+    cur.execute(
+        f"""UPDATE geo_service sv SET name = s.service_name, description = s.description,
+                   languages = s.languages, updated_at = now()
+              FROM {SVC} s WHERE s.id = sv.id AND s.action = 'changed'"""
+    )
+    cur.execute(
+        f"""DELETE FROM geo_service_categories
+             WHERE service_id IN (SELECT id FROM {SVC} WHERE action = 'changed')"""
+    )
+    cur.execute(
+        f"""INSERT INTO geo_service_categories (service_id, category_id)
+            SELECT s.id, c.id FROM {SVC} s CROSS JOIN LATERAL unnest(s.categories) AS u(slug)
+              JOIN geo_category c ON c.slug = u.slug
+             WHERE s.action IN ('new', 'changed')"""
+    )

@@ -1,0 +1,158 @@
+"""The admin import flow: upload → dry run (row errors, changes, map) → confirm → imported;
+staff only, with a size limit; the queue is worked by the same functions the worker runs."""
+
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from geo.models import Location
+from importers.models import ImportRun
+from importers.worker import claim_next_run, process, retire_orphans, work
+from tests.importing import listing, three_listings, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client):
+    user = User.objects.create_user("coordinator", password="x", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path):
+    settings.GEITONIA_IMPORT_DIR = tmp_path / "imports"
+
+
+def _upload(client, tmp_path, rows, **fields):
+    path = write_csv(tmp_path / "listings.csv", rows)
+    upload = SimpleUploadedFile("listings.csv", path.read_bytes(), content_type="text/csv")
+    return client.post(
+        reverse("admin:importers_importrun_upload"), {"file": upload, "source": "network", **fields}
+    )
+
+
+def test_upload_dry_run_then_confirm_imports_the_file(staff, tmp_path):
+    rows = [*three_listings(), listing("9", "")]  # row 5 has no name
+    response = _upload(staff, tmp_path, rows)
+    assert response.status_code == 302
+    dry = ImportRun.objects.get()
+    assert response.url == reverse("admin:importers_importrun_preview", args=[dry.pk])
+    assert dry.status == ImportRun.Status.QUEUED and dry.dry_run
+
+    queued = staff.get(response.url)
+    assert b"import_worker" in queued.content and b'http-equiv="refresh"' in queued.content
+
+    assert work(once=True) == 1
+    dry.refresh_from_db()
+    assert dry.status == ImportRun.Status.DRY_RUN and (dry.new, dry.errors) == (3, 1)
+    assert not Location.objects.filter(source="network").exists()
+
+    page = staff.get(response.url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    errors_table = html[html.index('id="import-row-errors"') :]
+    assert re.search(r"<td>5</td>", errors_table)
+    markers = json.loads(
+        re.search(
+            r'<script id="import-markers" type="application/json">(.*?)</script>', html, re.S
+        ).group(1)
+    )
+    assert len(markers) == 3 and {m["action"] for m in markers} == {"new"}
+    assert [23.7355, 37.9864] in [m["lonlat"] for m in markers]
+    assert "vendor/leaflet/leaflet.js" in html and "js/import_preview.js" in html
+    assert "unpkg" not in html and "cdn" not in html.lower()
+    assert "Confirm" in html
+
+    confirmed = staff.post(reverse("admin:importers_importrun_confirm", args=[dry.pk]))
+    real = ImportRun.objects.exclude(pk=dry.pk).get()
+    assert confirmed.url == reverse("admin:importers_importrun_preview", args=[real.pk])
+    assert real.mapping == dry.mapping and not real.dry_run
+    assert work(once=True) == 1
+    real.refresh_from_db()
+    assert real.status == ImportRun.Status.DONE
+    assert (real.new, real.changed, real.errors) == (dry.new, dry.changed, dry.errors)
+    assert Location.objects.filter(source="network").count() == 3
+    done = staff.get(confirmed.url).content.decode()
+    assert "Confirm" not in done
+
+
+def test_names_in_the_preview_are_escaped(staff, tmp_path):
+    _upload(staff, tmp_path, [listing("1", "<img src=x onerror=alert(1)>")])
+    work(once=True)
+    html = staff.get(
+        reverse("admin:importers_importrun_preview", args=[ImportRun.objects.get().pk])
+    ).content.decode()
+    assert "<img src=x" not in html
+    assert "\\u003Cimg src=x" in html  # json_script escapes it for the map's popups
+
+
+def test_a_file_over_the_size_limit_is_refused(staff, tmp_path, settings):
+    settings.GEITONIA_IMPORT_MAX_UPLOAD_MB = 0
+    response = _upload(staff, tmp_path, three_listings())
+    assert response.status_code == 200
+    assert "larger than 0 MB" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_import_pages_are_for_staff_only(client, tmp_path):
+    user = User.objects.create_user("visitor", password="x")
+    for url in (
+        reverse("admin:importers_importrun_upload"),
+        reverse("admin:importers_importrun_preview", args=[1]),
+    ):
+        assert client.get(url).status_code == 302  # to the login page
+        client.force_login(user)
+        assert client.get(url).status_code == 302
+        client.logout()
+    staff_without_rights = User.objects.create_user("helper", password="x", is_staff=True)
+    client.force_login(staff_without_rights)
+    assert client.get(reverse("admin:importers_importrun_upload")).status_code == 403
+
+
+def test_confirming_a_changed_file_is_refused(staff, tmp_path):
+    _upload(staff, tmp_path, three_listings())
+    work(once=True)
+    dry = ImportRun.objects.get()
+    with open(dry.stored_path, "a", encoding="utf-8") as f:
+        f.write("tampered;row\n")
+    response = staff.post(reverse("admin:importers_importrun_confirm", args=[dry.pk]))
+    assert response.url == reverse("admin:importers_importrun_upload")
+    assert ImportRun.objects.count() == 1
+
+
+def test_a_queued_run_is_claimed_once(staff, tmp_path):
+    _upload(staff, tmp_path, three_listings())
+    run = claim_next_run()
+    assert run is not None and run.status == ImportRun.Status.RUNNING
+    assert claim_next_run() is None
+    assert retire_orphans() == 0  # its lock is held: it is alive
+    process(run)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DRY_RUN
+
+
+def test_a_run_whose_worker_died_is_retired(staff, tmp_path):
+    _upload(staff, tmp_path, three_listings())
+    ImportRun.objects.update(status=ImportRun.Status.RUNNING)  # claimed by a worker now gone
+    assert retire_orphans() == 1
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED and "rolled back" in run.message
+
+
+def test_exports_are_admin_actions_on_locations(staff, tmp_path):
+    from tests.factories import LocationFactory
+
+    location = LocationFactory(source_ref="=1+1")
+    response = staff.post(
+        reverse("admin:geo_location_changelist"),
+        {"action": "export_csv", "_selected_action": [location.pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=1+1" in response.content.decode("utf-8-sig")
