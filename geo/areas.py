@@ -105,6 +105,63 @@ OTHER_SOURCES = [
 ]
 
 
+# The 13 regions (Περιφέρειες) of the Kallikratis plan and their regional units, as named in the
+# regional-units file. Regions are dissolved from their units' polygons at load time.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "Ανατολικής Μακεδονίας και Θράκης": (
+        "Έβρου",
+        "Ροδόπης",
+        "Ξάνθης",
+        "Καβάλας",
+        "Θάσου",
+        "Δράμας",
+    ),
+    "Κεντρικής Μακεδονίας": (
+        "Θεσσαλονίκης",
+        "Ημαθίας",
+        "Κιλκίς",
+        "Πέλλας",
+        "Πιερίας",
+        "Σερρών",
+        "Χαλκιδικής",
+    ),
+    "Δυτικής Μακεδονίας": ("Γρεβενών", "Καστοριάς", "Κοζάνης", "Φλώρινας"),
+    "Ηπείρου": ("Άρτας", "Θεσπρωτίας", "Ιωαννίνων", "Πρέβεζας"),
+    "Θεσσαλίας": ("Καρδίτσας", "Λάρισας", "Μαγνησίας", "Σποράδων", "Τρικάλων"),
+    "Ιονίων Νήσων": ("Ζακύνθου", "Ιθάκης", "Κέρκυρας", "Κεφαλληνίας", "Λευκάδας"),
+    "Δυτικής Ελλάδας": ("Αιτωλοακαρνανίας", "Αχαΐας", "Ηλείας"),
+    "Στερεάς Ελλάδας": ("Βοιωτίας", "Ευβοίας", "Ευρυτανίας", "Φθιώτιδας", "Φωκίδας"),
+    "Αττικής": (
+        "Ανατολικής Αττικής",
+        "Βορείου Τομέα Αθηνών",
+        "Δυτικής Αττικής",
+        "Δυτικού Τομέα Αθηνών",
+        "Κεντρικού Τομέα Αθηνών",
+        "Νήσων",
+        "Νοτίου Τομέα Αθηνών",
+        "Πειραιώς",
+    ),
+    "Πελοποννήσου": ("Αργολίδας", "Αρκαδίας", "Κορινθίας", "Λακωνίας", "Μεσσηνίας"),
+    "Βορείου Αιγαίου": ("Ικαρίας", "Λέσβου", "Λήμνου", "Σάμου", "Χίου"),
+    "Νοτίου Αιγαίου": (
+        "Άνδρου",
+        "Θήρας",
+        "Καλύμνου",
+        "Καρπάθου",
+        "Κέας-Κύθνου",
+        "Κω",
+        "Μήλου",
+        "Μυκόνου",
+        "Νάξου",
+        "Πάρου",
+        "Ρόδου",
+        "Σύρου",
+        "Τήνου",
+    ),
+    "Κρήτης": ("Ηρακλείου", "Λασιθίου", "Ρεθύμνου", "Χανίων"),
+}
+
+
 @dataclass
 class Feature:
     level: str
@@ -120,6 +177,7 @@ class Feature:
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
     repaired: int = 0
     linked: int = 0
 
@@ -127,8 +185,9 @@ class LoadReport:
         out = []
         for level in Area.LEVEL_RANK:
             c, u = self.created.get(level, 0), self.updated.get(level, 0)
-            if c or u:
-                out.append(f"{level}: {c} created, {u} updated")
+            same = self.unchanged.get(level, 0)
+            if c or u or same:
+                out.append(f"{level}: {c} created, {u} updated, {same} unchanged")
         out.append(f"{self.repaired} invalid geometries repaired with ST_MakeValid")
         out.append(f"{self.linked} areas linked to a parent")
         return out
@@ -238,12 +297,18 @@ def load_areas(base: str | Path, *, sources: list[AreaSource] | None = None) -> 
     batches = [read_source(base, s, problems) for s in sources or SOURCES]
     if problems:
         raise AreaDataError(problems)
+    # A later source replaces an earlier one for the same area: the full-resolution Attica
+    # municipalities win over the simplified national file, without rewriting them on every run.
+    latest: dict[tuple[str, str], Feature] = {}
+    for features in batches:
+        for f in features:
+            latest[(f.level, f.code)] = f
     report = LoadReport()
     with transaction.atomic():
-        for features in batches:
-            for f in features:
-                _upsert(f, report)
-        report.repaired = _repair_and_centre()
+        for f in latest.values():
+            _upsert(f, report)
+        _centre()
+        _dissolve_regions(report)
         report.linked = _link_parents()
     return report
 
@@ -254,29 +319,53 @@ def _upsert(f: Feature, report: LoadReport) -> None:
         # population, on the municipality that holds the unit.
         Area.objects.filter(
             level=Area.Level.MUNICIPALITY, boundary__contains=f.geometry.point_on_surface
-        ).update(population=f.population)
+        ).exclude(population=f.population).update(population=f.population)
         return
-    defaults = {
-        "name": f.name,
-        "name_el": f.name,
-        "boundary": f.geometry,
-        "source": f.source,
-        "centroid": f.geometry.centroid,
-    }
+    geometry = f.geometry
+    if not geometry.valid:
+        geometry = _make_valid(geometry)
+        report.repaired += 1
+    _store(f, geometry, report)
+
+
+def _store(f: Feature, geometry: MultiPolygon, report: LoadReport) -> None:
+    """Create or update one area; an area whose name and boundary are unchanged is not written."""
+    area = Area.objects.filter(level=f.level, code=f.code).first()
+    if area is None:
+        area = Area(level=f.level, code=f.code, slug=_unique_slug(f))
+        bucket = report.created
+    elif (
+        area.name == f.name
+        and area.source == f.source
+        and area.boundary.equals_exact(geometry, tolerance=0)
+        and (f.population is None or area.population == f.population)
+    ):
+        report.unchanged[f.level] = report.unchanged.get(f.level, 0) + 1
+        return
+    else:
+        bucket = report.updated
+    area.name = area.name_el = f.name
+    area.boundary = geometry
+    area.centroid = geometry.point_on_surface
+    area.source = f.source
     if f.population is not None:
-        defaults["population"] = f.population
-    area, created = Area.objects.update_or_create(level=f.level, code=f.code, defaults=defaults)
-    if created:
-        area.slug = _unique_slug(f)
-        area.save(update_fields=["slug"])
-    bucket = report.created if created else report.updated
+        area.population = f.population
+    area.save()
     bucket[f.level] = bucket.get(f.level, 0) + 1
 
 
 def _unique_slug(f: Feature) -> str:
-    prefix = {"regional_unit": "pe-", "municipality": "dimos-", "municipal_unit": "de-"}
+    prefix = {
+        "region": "periferia-",
+        "regional_unit": "pe-",
+        "municipality": "dimos-",
+        "municipal_unit": "de-",
+    }
     base = prefix.get(f.level, "") + slugify_greek(
-        f.name.removeprefix("Δήμος ").removeprefix("ΔΗΜΟΤΙΚΗ ΕΝΟΤΗΤΑ ").removeprefix("Π.Ε. ")
+        f.name.removeprefix("Δήμος ")
+        .removeprefix("ΔΗΜΟΤΙΚΗ ΕΝΟΤΗΤΑ ")
+        .removeprefix("Π.Ε. ")
+        .removeprefix("Περιφέρεια ")
     )
     slug, n = base, 1
     while Area.objects.filter(slug=slug).exists():
@@ -285,17 +374,48 @@ def _unique_slug(f: Feature) -> str:
     return slug
 
 
-def _repair_and_centre() -> int:
+def _make_valid(geometry: GEOSGeometry) -> MultiPolygon:
+    """Repair a geometry with PostGIS's ST_MakeValid, keeping only its polygons."""
     with connection.cursor() as cur:
-        cur.execute("""
-            UPDATE geo_area
-               SET boundary = ST_Multi(ST_CollectionExtract(ST_MakeValid(boundary), 3))
-             WHERE NOT ST_IsValid(boundary)""")
-        repaired = cur.rowcount
+        cur.execute(
+            "SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_MakeValid("
+            "ST_GeomFromEWKB(%s)), 3)))",
+            [bytes(geometry.ewkb)],
+        )
+        return GEOSGeometry(memoryview(bytes(cur.fetchone()[0])))
+
+
+def _centre() -> None:
+    """Make each centroid the point PostGIS puts on the surface (the same GEOS algorithm)."""
+    with connection.cursor() as cur:
         cur.execute("""
             UPDATE geo_area SET centroid = ST_PointOnSurface(boundary)
              WHERE NOT ST_Equals(centroid, ST_PointOnSurface(boundary))""")
-    return repaired
+
+
+def _dissolve_regions(report: LoadReport) -> None:
+    """Regions as the union of their regional units (only those units that are loaded)."""
+    for region, units in REGIONS.items():
+        names = [f"Π.Ε. {u}" for u in units]
+        with connection.cursor() as cur:
+            cur.execute(
+                """SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_MakeValid(
+                          ST_Union(boundary)), 3))), count(*)
+                     FROM geo_area WHERE level = 'regional_unit' AND name = ANY(%s)""",
+                [names],
+            )
+            wkb, found = cur.fetchone()
+        if not found:
+            continue
+        geometry = GEOSGeometry(memoryview(bytes(wkb)))
+        feature = Feature(
+            Area.Level.REGION,
+            slugify_greek(region),
+            f"Περιφέρεια {region}",
+            geometry,
+            source=SOURCES[0].path,
+        )
+        _store(feature, geometry, report)
 
 
 def _link_parents() -> int:

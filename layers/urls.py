@@ -1,11 +1,12 @@
+"""The API and tiles: no language prefix (the pages are in layers.page_urls)."""
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from layers import api, views
+from layers import api, pages
 
 urlpatterns = [
-    path("", views.MapPage.as_view(), name="map"),
-    path("about/data/", views.AboutDataPage.as_view(), name="about-data"),
+    path("categories.css", pages.categories_css, name="categories-css"),
     path("api/locations/", api.LocationList.as_view(), name="api-locations"),
     path("api/locations/nearest/", api.NearestLocations.as_view(), name="api-nearest"),
     path(

@@ -33,7 +33,7 @@ apt_install() {
 }
 
 # --- system packages -------------------------------------------------------------------------
-BASE_PKGS=(ca-certificates postgresql gdal-bin python3 python3-venv util-linux)
+BASE_PKGS=(ca-certificates postgresql gdal-bin gettext python3 python3-venv util-linux)
 command -v npm >/dev/null 2>&1 || BASE_PKGS+=(nodejs npm)
 [ "$PURPOSE" = test ] && BASE_PKGS+=(chromium fonts-dejavu-core fonts-noto-core)
 apt_install "${BASE_PKGS[@]}"
@@ -60,4 +60,11 @@ if [ ! -f "$LOCKSTAMP" ]; then
   say "Installing front-end packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
   touch "$LOCKSTAMP"
+fi
+
+# --- translations: .mo files are build output, compiled from the .po files in locale/ ---------
+if [ -n "$(find locale -name '*.po' -newer locale/.compiled 2>/dev/null)" ] || [ ! -f locale/.compiled ]; then
+  say "Compiling translations"
+  .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+  touch locale/.compiled
 fi

@@ -21,6 +21,7 @@ def ancestors(area: Area) -> list[str]:
 
 def test_all_levels_are_loaded_from_the_public_files():
     counts = {lvl: Area.objects.filter(level=lvl).count() for lvl in Area.LEVEL_RANK}
+    assert counts["region"] == 13  # dissolved from their regional units
     assert counts["regional_unit"] == 74
     assert counts["municipality"] == 325
     assert counts["neighbourhood"] == 45
@@ -32,7 +33,14 @@ def test_kypseli_lies_in_athens_which_lies_in_central_athens(areas):
     assert kypseli.level == "neighbourhood"
     assert kypseli.parent.name == "Δήμος Αθηναίων"
     assert kypseli.parent.parent.name == "Π.Ε. Κεντρικού Τομέα Αθηνών"
-    assert ancestors(areas["dimos-volou"]) == ["Π.Ε. Μαγνησίας"]
+    assert ancestors(kypseli)[-1] == "Περιφέρεια Αττικής"
+    assert ancestors(areas["dimos-volou"]) == ["Π.Ε. Μαγνησίας", "Περιφέρεια Θεσσαλίας"]
+
+
+def test_every_regional_unit_belongs_to_a_region():
+    units = Area.objects.filter(level="regional_unit")
+    assert units.count() == 74
+    assert not units.exclude(parent__level="region").exists()
 
 
 def test_attica_municipalities_use_the_full_resolution_boundary(areas):
@@ -57,7 +65,8 @@ def test_loading_again_changes_nothing(geodata):
     report = load_areas(geodata)
     after = {a.slug: (a.name, a.parent_id, a.boundary.wkb) for a in Area.objects.all()}
     assert before == after
-    assert not report.created
+    assert not report.created and not report.updated
+    assert sum(report.unchanged.values()) == Area.objects.count()
 
 
 def _write(tmp_path, name, content):

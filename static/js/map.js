@@ -1,44 +1,331 @@
-// The public map: markers for every public location, popups built as DOM nodes with textContent
-// (Leaflet renders popup strings as HTML, so listing data must never reach it as a string).
+// The public map: Leaflet with clustered markers loaded by bounding box from the API as the map
+// moves, the list beside it (nearest first), the filters and the area search, all kept in the URL.
+// Config comes from the page's json_script block, so embeds can reuse this module.
+import { combobox } from "./combobox.js";
+import { bandFor, describe, entryNode, metresBetween, popupNode } from "./results.js";
+import { readState, toQuery, writeState } from "./state.js";
+
+// First, so that the phone layout lays the map out before Leaflet measures it.
+document.documentElement.classList.add("js");
 const config = JSON.parse(document.getElementById("map-config").textContent);
+const t = config.text;
+// Below this zoom a bounding box holds too many services to list; the map asks to zoom in.
+const MIN_ZOOM = 9;
+const form = document.getElementById("filters");
+const explorer = document.getElementById("explorer");
+const resultsList = document.getElementById("results");
+const statusLine = document.getElementById("results-status");
+const ctx = { config };
 
-const map = L.map("map").setView(config.center, config.zoom);
+let state = readState(location.search, config);
+let origin = config.origin; // [lat, lon] of the place searched for, or of the person
+let items = []; // the last response, described
+let loaded = null; // { bounds, key } of the last response
+let controller = null;
+let firstPaint = true;
+
+const map = L.map("map", { zoomControl: true }).setView([state.lat, state.lon], state.z);
 L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+// Cluster icons are markers too; like every marker they stay out of the tab order (the list is
+// the keyboard's way in).
+L.MarkerCluster.mergeOptions({ keyboard: false });
+const cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+map.addLayer(cluster);
+let hereMarker = null;
 
-function popupFor(props) {
-  const box = document.createElement("div");
-  const title = document.createElement("strong");
-  title.textContent = props.name || props.organisation;
-  box.append(title);
-  if (props.organisation && props.organisation !== props.name) {
-    const org = document.createElement("div");
-    org.textContent = props.organisation;
-    box.append(org);
+function icon(slug) {
+  const category = config.categories[slug];
+  const box = document.createElement("span");
+  box.className = `pin cat-${category ? category.top : "none"}`;
+  if (category) {
+    const img = document.createElement("img");
+    img.src = config.categories[category.top].icon;
+    img.alt = "";
+    box.append(img);
   }
-  const list = document.createElement("ul");
-  for (const service of props.services || []) {
-    const item = document.createElement("li");
-    item.textContent = service.name;
-    list.append(item);
-  }
-  box.append(list);
-  return box;
+  return L.divIcon({ html: box, className: "pin-icon", iconSize: [28, 28], iconAnchor: [14, 14] });
 }
 
-async function loadLocations() {
-  const response = await fetch(config.locationsUrl, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`locations: HTTP ${response.status}`);
-  const data = await response.json();
-  const cluster = L.markerClusterGroup();
-  for (const feature of data.features) {
-    if (!feature.geometry) continue;
-    const [lon, lat] = feature.geometry.coordinates;
-    const marker = L.marker([lat, lon], { keyboard: false, title: feature.properties.name });
-    marker.bindPopup(() => popupFor(feature.properties));
-    cluster.addLayer(marker);
-  }
-  map.addLayer(cluster);
-  document.body.dataset.markers = String(data.features.length);
+const icons = new Map();
+function iconFor(item) {
+  const slug = item.categories.find((s) => config.categories[s]) || "";
+  const top = slug ? config.categories[slug].top : "";
+  if (!icons.has(top)) icons.set(top, icon(top));
+  return icons.get(top);
 }
 
-loadLocations();
+// Filters the API may not apply yet are applied here as well; the legend's layers only here.
+function visible(item) {
+  const tops = item.categories.map((s) => config.categories[s]?.top).filter(Boolean);
+  if (state.layers.length && !tops.some((top) => state.layers.includes(top))) return false;
+  if (state.category.length) {
+    const wanted = new Set(state.category);
+    const matches = item.categories.some((slug) => {
+      for (let c = config.categories[slug]; c; c = c.isTop ? null : parentOf(c)) {
+        if (wanted.has(c.slug)) return true;
+      }
+      return false;
+    });
+    if (!matches) return false;
+  }
+  if (state.language.length && !item.languages.some((l) => state.language.includes(l))) return false;
+  if (state.open_now && item.openNow === false) return false;
+  return true;
+}
+
+function parentOf(category) {
+  // The server sends each category's top-level group; the chain in between is one step here.
+  return category.top !== category.slug ? config.categories[category.top] : null;
+}
+
+function distanceOrigin() {
+  return origin || [map.getCenter().lat, map.getCenter().lng];
+}
+
+function renderMarkers() {
+  cluster.clearLayers();
+  const markers = [];
+  for (const item of items) {
+    if (!visible(item)) continue;
+    const marker = L.marker(item.latlng, { keyboard: false, title: item.name, icon: iconFor(item) });
+    marker.bindPopup(() => popupNode(item, ctx, bandFor(metresBetween(distanceOrigin(), item.latlng), config.bands)));
+    markers.push(marker);
+  }
+  cluster.addLayers(markers);
+  if (firstPaint && markers.length) {
+    firstPaint = false;
+    // For the benchmark: when the first features are on the map.
+    requestAnimationFrame(() => {
+      document.body.dataset.firstFeatures = String(Math.round(performance.now()));
+    });
+  }
+  document.body.dataset.markers = String(markers.length);
+}
+
+function renderList() {
+  const bounds = map.getBounds();
+  const from = distanceOrigin();
+  const here = items
+    .filter((item) => visible(item) && bounds.contains(item.latlng))
+    .map((item) => ({ item, metres: metresBetween(from, item.latlng) }))
+    .sort((a, b) => a.metres - b.metres);
+  const shown = here.slice(0, config.pageSize);
+  resultsList.replaceChildren(
+    ...shown.map(({ item, metres }) => entryNode(item, ctx, { band: bandFor(metres, config.bands) })),
+  );
+  if (!here.length) statusLine.textContent = t.noResults;
+  else if (here.length > shown.length)
+    statusLine.textContent = t.showing.replace("%(shown)s", shown.length).replace("%(total)s", here.length);
+  else statusLine.textContent = t.found.replace("%(total)s", here.length);
+  document.body.dataset.listed = String(shown.length);
+}
+
+function apiQuery(bounds) {
+  const params = new URLSearchParams();
+  const b = bounds.pad(0.25);
+  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+  params.set(
+    "in_bbox",
+    [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -85, 85), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -85, 85)]
+      .map((v) => v.toFixed(5))
+      .join(","),
+  );
+  if (state.category.length) params.set("category", state.category.join(","));
+  if (state.language.length) params.set("language", state.language.join(","));
+  if (state.open_now) params.set("open_now", "true");
+  if (state.q) params.set("q", state.q);
+  return { params, bounds: b };
+}
+
+async function load() {
+  if (!config.api.locations) return;
+  if (map.getZoom() < MIN_ZOOM) {
+    items = [];
+    loaded = null;
+    renderMarkers();
+    resultsList.replaceChildren();
+    statusLine.textContent = t.zoomIn;
+    return;
+  }
+  const { params, bounds } = apiQuery(map.getBounds());
+  const key = toQuery(state, { withPosition: false });
+  if (loaded && loaded.key === key && loaded.bounds.contains(map.getBounds())) {
+    renderList();
+    return;
+  }
+  controller?.abort();
+  controller = new AbortController();
+  document.body.dataset.loading = "true";
+  try {
+    const response = await fetch(`${config.api.locations}?${params}`, {
+      headers: { Accept: "application/geo+json, application/json" },
+      signal: controller.signal,
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const data = await response.json();
+    items = (data.features || []).filter((f) => f.geometry && f.geometry.coordinates).map(describe);
+    loaded = { bounds, key };
+    renderMarkers();
+    renderList();
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    statusLine.textContent = t.loadFailed;
+  } finally {
+    delete document.body.dataset.loading;
+  }
+}
+
+function syncForm() {
+  form.elements.near.value = state.near;
+  form.elements.category.value = state.category[0] || "";
+  form.elements.language.value = state.language[0] || "";
+  form.elements.q.value = state.q;
+  form.elements.open_now.checked = state.open_now;
+  for (const box of document.querySelectorAll('input[name="layers"]')) {
+    box.checked = !state.layers.length || state.layers.includes(box.value);
+  }
+}
+
+function readForm() {
+  const value = (name) => form.elements[name].value.trim();
+  const layers = [...document.querySelectorAll('input[name="layers"]')];
+  const on = layers.filter((b) => b.checked).map((b) => b.value);
+  state.category = value("category") ? [value("category")] : [];
+  state.language = value("language") ? [value("language")] : [];
+  state.q = value("q");
+  state.open_now = form.elements.open_now.checked;
+  state.layers = on.length === layers.length ? [] : on.length ? on : ["none"];
+}
+
+function updateLanguageLinks() {
+  const query = toQuery(state);
+  for (const link of document.querySelectorAll("a[data-lang-switch]")) {
+    const url = new URL(link.href);
+    url.search = query;
+    link.href = url.href;
+  }
+}
+
+function remember({ push }) {
+  const c = map.getCenter();
+  Object.assign(state, { lat: c.lat, lon: c.lng, z: map.getZoom() });
+  writeState(state, { push });
+  updateLanguageLinks();
+}
+
+let moveTimer = null;
+map.on("moveend", () => {
+  remember({ push: false });
+  clearTimeout(moveTimer);
+  moveTimer = setTimeout(load, 150);
+});
+
+form.addEventListener("submit", (event) => {
+  const near = form.elements.near.value.trim();
+  if (near && near !== state.near) return; // the server finds the place and renders the page
+  event.preventDefault();
+  if (!near && state.near) {
+    state.near = "";
+    origin = null;
+  }
+  readForm();
+  remember({ push: true });
+  load();
+});
+
+function filtersChanged(name) {
+  readForm();
+  remember({ push: true });
+  if (name === "layers") {
+    renderMarkers();
+    renderList();
+  } else {
+    load();
+  }
+}
+form.addEventListener("change", (event) => {
+  if (event.target.name !== "near") filtersChanged(event.target.name);
+});
+// The legend's checkboxes sit on the map but belong to the form (form="filters"); their change
+// events bubble through the map panel, not the form.
+for (const box of document.querySelectorAll('.legend input[name="layers"]')) {
+  box.addEventListener("change", () => filtersChanged("layers"));
+}
+
+window.addEventListener("popstate", () => {
+  state = readState(location.search, config);
+  syncForm();
+  map.setView([state.lat, state.lon], state.z, { animate: false });
+  loaded = null;
+  load();
+});
+
+// Near me: the browser's position stays in this page; only the map's centre reaches the URL.
+const nearMe = document.getElementById("near-me");
+if ("geolocation" in navigator) {
+  nearMe.hidden = false;
+  nearMe.addEventListener("click", () => {
+    statusLine.textContent = t.locating;
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        origin = [position.coords.latitude, position.coords.longitude];
+        state.near = "";
+        form.elements.near.value = "";
+        hereMarker?.remove();
+        hereMarker = L.circleMarker(origin, { radius: 8, color: "#0b5cad", interactive: false }).addTo(map);
+        map.setView(origin, Math.max(map.getZoom(), 15));
+        remember({ push: true });
+        loaded = null;
+        load();
+      },
+      () => {
+        statusLine.textContent = t.locateFailed;
+      },
+      { enableHighAccuracy: false, timeout: 10000, maximumAge: 60000 },
+    );
+  });
+}
+
+// Area suggestions, once the area search API is served.
+if (config.api.areas) {
+  combobox(form.elements.near, document.getElementById("near-options"), {
+    emptyText: t.noSuggestions,
+    async fetchOptions(text, signal) {
+      const response = await fetch(`${config.api.areas}?${new URLSearchParams({ q: text })}`, { signal });
+      if (!response.ok) return [];
+      const data = await response.json();
+      return (data.features || data.results || []).slice(0, 8).map((feature) => {
+        const p = feature.properties || feature;
+        return { label: p.name_in || p.label || p.name, detail: p.level_label || "", feature };
+      });
+    },
+    onPick(option) {
+      state.near = option.label;
+      const layer = L.geoJSON(option.feature);
+      const bounds = layer.getBounds();
+      if (bounds.isValid()) {
+        const centre = bounds.getCenter();
+        origin = [centre.lat, centre.lng];
+        map.fitBounds(bounds, { maxZoom: 15 });
+      }
+      remember({ push: true });
+      loaded = null;
+      load();
+    },
+  });
+}
+
+// On a small screen the list and the map take turns, one tap apart.
+const toggle = document.querySelector(".view-toggle");
+toggle.hidden = false;
+for (const button of toggle.querySelectorAll("button")) {
+  button.addEventListener("click", () => {
+    explorer.dataset.view = button.dataset.view;
+    for (const b of toggle.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b === button));
+    if (button.dataset.view === "map") map.invalidateSize();
+  });
+}
+
+syncForm();
+remember({ push: false });
+load();

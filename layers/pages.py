@@ -1,0 +1,267 @@
+"""The public pages: the map with its server-rendered list, a page per location, the printable
+referral sheet and its server-rendered map. Thin: parse the URL, ask `layers.listing`, render.
+Listing data reaches templates escaped or through json_script, never as markup."""
+
+from itertools import groupby
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.generic import TemplateView
+
+from geo.models import LANGUAGE_CODES, Category
+from geo.privacy import distance_band
+from layers import listing, printmap
+
+
+def language_name(code: str) -> str:
+    """A language's name in the language of the page ("ar" -> "Arabic" on the English page)."""
+    if code == "sgn":
+        return _("Sign language")
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def category_info(language: str) -> list[dict]:
+    """Every category with its name in `language` (falling back to English, then Greek), colour,
+    icon and top-level group; what the legend, the filters and the JS draw from."""
+    categories = list(Category.objects.select_related("parent"))
+    by_id = {c.id: c for c in categories}
+
+    def top(c: Category) -> Category:
+        while c.parent_id and c.parent_id in by_id:
+            c = by_id[c.parent_id]
+        return c
+
+    return [
+        {
+            "slug": c.slug,
+            "name": c.name_in(language),
+            "colour": c.colour,
+            "icon": static(f"icons/{c.icon}.svg"),
+            "top": top(c).slug,
+            "isTop": c.parent_id is None,
+        }
+        for c in categories
+    ]
+
+
+def _served(url: str) -> str | None:
+    """`url` if this server answers it: the area suggestions appear once /api/areas/ exists."""
+    try:
+        resolve(url)
+    except Resolver404:
+        return None
+    return url
+
+
+def _centre(filters: listing.Filters) -> tuple[tuple[float, float], int, listing.Place | None]:
+    place = listing.find_place(filters.near) if filters.near else None
+    if filters.centre:
+        return filters.centre, filters.zoom or listing.DEFAULT_ZOOM, place
+    if place:
+        return (place.lon, place.lat), filters.zoom or place.zoom, place
+    return listing.DEFAULT_CENTRE, filters.zoom or listing.DEFAULT_ZOOM, None
+
+
+class MapPage(TemplateView):
+    """The map; the list of the nearest services is rendered here too, so the same URL works with
+    JavaScript off and the JS only takes over."""
+
+    template_name = "map.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        language = get_language()
+        filters = listing.parse_filters(self.request.GET)
+        centre, zoom, place = _centre(filters)
+        # Distances are told from the place searched for, else from the middle of the map.
+        origin = (place.lon, place.lat) if place else centre
+        categories = category_info(language)
+        ctx.update(
+            filters=filters,
+            place=place,
+            near_not_found=bool(filters.near and not place),
+            entries=listing.nearest(filters, centre=origin, now=timezone.now()),
+            categories=categories,
+            top_categories=[c for c in categories if c["isTop"]],
+            languages=[(code, language_name(code)) for code in LANGUAGE_CODES],
+            map_config={
+                "lang": language,
+                "tileUrl": settings.GEITONIA_TILE_URL,
+                "attribution": settings.GEITONIA_TILE_ATTRIBUTION,
+                "centre": [centre[1], centre[0]],
+                "zoom": zoom,
+                "origin": [origin[1], origin[0]] if place else None,
+                "bands": _bands(),
+                "pageSize": listing.PAGE_SIZE,
+                "api": {
+                    "locations": _served("/api/locations/"),
+                    "areas": _served("/api/areas/"),
+                },
+                "detailUrl": reverse("location", args=[0]),
+                "categories": {c["slug"]: c for c in categories},
+                "languages": {code: language_name(code) for code in LANGUAGE_CODES},
+                "text": _js_text(),
+            },
+        )
+        return ctx
+
+
+def _bands() -> list[list]:
+    """geo.privacy's bands as [upper limit in metres, label] for the JS list."""
+    limits = [250, 500, 1000, 2000, 5000, 10000, 25000, 50000]
+    table = [
+        [limit, str(listing.BAND_LABELS[distance_band(limit - 1, precision="area")["band"]])]
+        for limit in limits
+    ]
+    return [*table, [None, str(listing.BAND_LABELS["> 50 km"])]]
+
+
+def _js_text() -> dict[str, str]:
+    """The strings the JS writes, translated here so the JS needs no catalogue of its own."""
+    return {
+        "openNow": _("Open now"),
+        "closedNow": _("Closed now"),
+        "hours": _("Hours"),
+        "languages": _("Languages"),
+        "phone": _("Phone"),
+        "address": _("Address"),
+        "website": _("Website"),
+        "lastChecked": _("Last checked"),
+        "details": _("Details"),
+        "distance": _("Distance"),
+        "noResults": _("No services match here. Zoom out or change the filters."),
+        "showing": _("Showing the %(shown)s nearest of %(total)s."),
+        "found": _("%(total)s services, nearest first."),
+        "loading": _("Loading…"),
+        "loadFailed": _("The services could not be loaded. Check your connection and try again."),
+        "zoomIn": _("Zoom in to see the services here."),
+        "noSuggestions": _("No area found with that name."),
+        "locating": _("Finding where you are…"),
+        "locateFailed": _("Your position is not available. Search for an address or area."),
+        "nearMe": _("Near me"),
+        "here": _("You are here"),
+        "map": _("Map"),
+        "list": _("List"),
+    }
+
+
+class LocationPage(TemplateView):
+    """One location, at a stable URL; 404 for hidden or not-yet-placed locations."""
+
+    template_name = "location.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        location = listing.public_locations().filter(pk=kwargs["pk"]).first()
+        if location is None:
+            raise Http404(_("No public location with this number."))
+        entry = listing.describe(location, metres=None, now=timezone.now())
+        ctx.update(
+            entry=entry,
+            language_names=[language_name(code) for code in entry.languages],
+            point=[location.public_point.y, location.public_point.x],
+            services=location.services.all(),
+        )
+        return ctx
+
+
+PRINT_LIMIT = 10
+
+
+def _print_context(request: HttpRequest) -> dict:
+    filters = listing.parse_filters(request.GET)
+    place = listing.find_place(filters.near) if filters.near else None
+    if place is None:
+        return {"filters": filters, "place": None, "entries": []}
+    entries = listing.nearest(
+        filters, centre=(place.lon, place.lat), limit=PRINT_LIMIT, now=timezone.now()
+    )
+    for number, entry in enumerate(entries, 1):
+        entry.number = number
+    return {"filters": filters, "place": place, "entries": entries}
+
+
+def print_sheet(request: HttpRequest) -> HttpResponse:
+    """An A4 referral sheet: the services near an address or area, grouped by category."""
+    ctx = _print_context(request)
+    language = get_language()
+    entries = ctx["entries"]
+    groups = []
+    keyed = sorted(entries, key=lambda e: _first_category_key(e))
+    for _key, members in groupby(keyed, key=_first_category_key):
+        members = list(members)
+        first = members[0].categories[0] if members[0].categories else None
+        groups.append(
+            {
+                "name": first.name_in(language) if first else _("Other services"),
+                "colour": first.colour if first else "#455a64",
+                "entries": members,
+            }
+        )
+    query = urlencode(ctx["filters"].as_query())
+    live = request.build_absolute_uri(reverse("map") + (f"?{query}" if query else ""))
+    # segno draws the QR code as SVG from the URL; no listing data reaches this markup.
+    qr = mark_safe(segno.make(live, error="m").svg_inline(scale=3, omitsize=False))
+    ctx.update(
+        groups=groups,
+        live_url=live,
+        qr_svg=qr,
+        printed=timezone.localdate(),
+        map_url=reverse("print-map") + (f"?{query}" if query else ""),
+    )
+    status = 200 if ctx["place"] or not ctx["filters"].near else 404
+    return render(request, "print.html", ctx, status=status)
+
+
+def _first_category_key(entry: listing.Entry) -> tuple[int, str]:
+    if not entry.categories:
+        return (10_000, "")
+    c = entry.categories[0]
+    return (c.sort_order, c.slug)
+
+
+@xframe_options_sameorigin
+def print_map(request: HttpRequest) -> HttpResponse:
+    """The sheet's map, drawn by folium on the server from our own Leaflet."""
+    ctx = _print_context(request)
+    if ctx["place"] is None:
+        raise Http404(_("No area or address found with that name."))
+    html = printmap.render(ctx["place"], ctx["entries"])
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+def categories_css(request: HttpRequest) -> HttpResponse:
+    """Category colours as classes, so that pages need no inline styles (CSP-friendly)."""
+    rules = [
+        f".cat-{c.slug}{{--cat:{c.colour};background-color:{c.colour}}}"
+        for c in Category.objects.only("slug", "colour")
+    ]
+    response = HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+class AboutDataPage(TemplateView):
+    template_name = "about.html"
+
+    def get_context_data(self, **kwargs):
+        from geo.areas import OTHER_SOURCES, SOURCES, missing_sources
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["sources"] = SOURCES
+        ctx["other_sources"] = OTHER_SOURCES
+        ctx["missing"] = missing_sources(settings.GEITONIA_DATA_DIR)
+        return ctx

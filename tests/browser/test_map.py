@@ -1,0 +1,141 @@
+"""The public map in a real browser: markers, search, filters, shared URLs, right to left,
+keyboard only, JavaScript off, and the print sheet; screenshots go to test-artifacts/."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def ready(page):
+    """Wait until the JS has drawn the list from the API."""
+    page.wait_for_function(
+        "document.body.dataset.listed !== undefined && !document.body.dataset.loading"
+    )
+
+
+def listed_names(page):
+    return page.locator("#results .entry-name a").all_inner_texts()
+
+
+def test_map_shows_markers_for_the_fixture(open_page, places, shot):
+    page = open_page("/en/?lat=37.9900&lon=23.7400&z=14")
+    ready(page)
+    assert int(page.evaluate("document.body.dataset.markers")) == len(places)
+    assert page.locator(".leaflet-marker-icon").count() >= 1
+    assert int(page.evaluate("document.body.dataset.firstFeatures")) > 0
+    assert open_page.watcher.tiles > 0
+    # Markers stay out of the tab order: the list is the keyboard's way in.
+    assert page.locator(".leaflet-marker-icon[tabindex='0']").count() == 0
+    shot(page, "map")
+
+
+def test_searching_kypseli_moves_the_map_and_lists_results(open_page, places):
+    page = open_page("/en/?lat=37.9680&lon=23.7480&z=15")
+    ready(page)
+    page.fill("#near", "Kypseli")
+    with page.expect_navigation():
+        page.press("#near", "Enter")
+    ready(page)
+    query = parse_qs(urlsplit(page.url).query)
+    centre = [float(query["lat"][0]), float(query["lon"][0])]
+    assert abs(centre[0] - 37.999) < 0.01 and abs(centre[1] - 23.741) < 0.01
+    assert listed_names(page)[0] == "Κοινωνικό Ιατρείο Κυψέλης"
+    assert "near=Kypseli" in page.url
+
+
+def test_a_filter_changes_the_list(open_page, places):
+    page = open_page("/en/?lat=37.9850&lon=23.7400&z=13")
+    ready(page)
+    before = listed_names(page)
+    assert "Νομική Βοήθεια Εξαρχείων" in before and "Συσσίτιο Παγκρατίου" in before
+    page.click("summary:has-text('Filters')")
+    page.select_option("#f-category", "legal-aid")
+    page.wait_for_function("new URLSearchParams(location.search).get('category') === 'legal-aid'")
+    ready(page)
+    assert listed_names(page) == ["Νομική Βοήθεια Εξαρχείων"]
+    # The back button undoes the filter.
+    page.go_back()
+    page.wait_for_function("!new URLSearchParams(location.search).get('category')")
+    page.wait_for_function(f"document.querySelectorAll('#results .entry').length === {len(before)}")
+    assert page.locator("#f-category").input_value() == ""
+    assert sorted(listed_names(page)) == sorted(before)
+
+
+def test_the_url_restores_a_shared_view(open_page, places):
+    page = open_page("/en/?lat=37.9680&lon=23.7480&z=16&category=food&layers=food,health")
+    ready(page)
+    params = parse_qs(urlsplit(page.url).query)
+    assert params["z"] == ["16"] and params["lat"] == ["37.9680"] and params["lon"] == ["23.7480"]
+    assert page.locator("#f-category").input_value() == "food"
+    assert page.locator(".legend input[value='legal-aid']").is_checked() is False
+    assert page.locator(".legend input[value='food']").is_checked()
+    assert listed_names(page) == ["Συσσίτιο Παγκρατίου"]
+
+
+def test_the_arabic_page_is_right_to_left(open_page, places, shot):
+    page = open_page("/ar/?lat=37.9900&lon=23.7400&z=14")
+    ready(page)
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("html", "lang") == "ar"
+    side = page.locator(".side").bounding_box()
+    map_box = page.locator(".map-panel").bounding_box()
+    assert side["x"] > map_box["x"], "the list should be on the right in Arabic"
+    assert "الصحة" in page.locator(".legend").inner_text()
+    shot(page, "map-arabic")
+
+
+def test_the_list_works_by_keyboard_alone(open_page, places):
+    page = open_page("/en/?lat=37.9900&lon=23.7400&z=14")
+    ready(page)
+    first = page.locator("#results .entry-name a").first
+    target = first.get_attribute("href")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('#results') !== null"):
+            break
+    else:
+        pytest.fail("Tab never reached the list")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == target
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == target
+    assert page.locator("h1").inner_text()
+
+
+def test_the_list_works_with_javascript_off(open_page, places, shot):
+    page = open_page(
+        "/en/?near=Kypseli", java_script_enabled=False, viewport={"width": 390, "height": 844}
+    )
+    names = listed_names(page)
+    assert names[0] == "Κοινωνικό Ιατρείο Κυψέλης"
+    assert page.locator("#results .entry").count() == len(places)
+    assert page.locator(".map-panel").is_hidden()
+    shot(page, "list-no-js-phone", full_page=True)
+
+
+def test_on_a_phone_the_list_and_the_map_are_one_tap_apart(open_page, places, shot):
+    page = open_page("/en/?lat=37.9900&lon=23.7400&z=14", viewport={"width": 390, "height": 844})
+    ready(page)
+    shot(page, "list-phone")
+    assert page.locator("#results").is_visible() and page.locator("#map").is_hidden()
+    page.click(".view-toggle button[data-view='map']")
+    assert page.locator("#map").is_visible()
+    shot(page, "map-phone")
+
+
+def test_the_print_sheet(open_page, places, shot):
+    page = open_page("/en/print/?near=Kypseli")
+    page.frame_locator("iframe.sheet-map").locator(".print-pin").first.wait_for()
+    text = page.locator(".sheet").inner_text()
+    assert "{{7*7}}" in text and "49" not in text
+    assert "<img src=x onerror=window.__xss=1>" in text
+    assert page.evaluate("window.__xss === undefined")
+    assert page.locator(".qr svg").count() == 1
+    shot(page, "print-sheet", full_page=True)
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden()
+    shot(page, "print-sheet-print-media", full_page=True)
