@@ -1,4 +1,4 @@
-"""`python -m benchmarks [api|import|map ...]`: run the benchmarks and write var/bench/results-*.json.
+"""`python -m benchmarks [api|import|map ...]`: run benchmarks, write var/bench/results-*.json.
 
 `python -m benchmarks data --n N` is the internal step that fills the database GEITONIA_DB_NAME.
 """

@@ -71,8 +71,12 @@ def _bbox_around(conn: psycopg.Connection, lon: float, lat: float) -> tuple[dict
     best = None
     for _ in range(14):
         half = math.sqrt(lo * hi)
-        box = {"minlon": lon - half, "minlat": lat - half * 0.8,
-               "maxlon": lon + half, "maxlat": lat + half * 0.8}  # fmt: skip
+        box = {
+            "minlon": lon - half,
+            "minlat": lat - half * 0.8,
+            "maxlon": lon + half,
+            "maxlat": lat + half * 0.8,
+        }
         count = conn.execute(
             "SELECT count(*) FROM geo_location WHERE public_point && "
             "ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)",
@@ -92,10 +96,13 @@ def build_shapes(dbname: str, config: Config) -> tuple[list[Shape], dict]:
     with psycopg.connect(conninfo(dbname), autocommit=True) as conn:
         points = _sample_points(conn, r + c + 400, rng)
         nearest = [
-            {"lon": round(x + rng.uniform(-0.01, 0.01), 5),
-             "lat": round(y + rng.uniform(-0.01, 0.01), 5), "limit": 10}
+            {
+                "lon": round(x + rng.uniform(-0.01, 0.01), 5),
+                "lat": round(y + rng.uniform(-0.01, 0.01), 5),
+                "limit": 10,
+            }
             for x, y in points[: r + c + config.clients]
-        ]  # fmt: skip
+        ]
         # A few dozen searched boxes; the rest are the same boxes moved by a metre or so, which
         # changes the URL (no response cache can answer) but not what is in them.
         bbox_single, bbox_concurrent = max(10, r // 5), max(20, c // 5)
@@ -266,9 +273,15 @@ def cached_path(server: Server, shapes: list[Shape], config: Config) -> dict:
         }
         if etag := headers.get("etag"):
             entry["conditional_304"] = load(
-                {"mode": "http", "port": server.port, "requests": [url] * n, "clients": 1,
-                 "headers": {"If-None-Match": etag}, "expect": [304]}
-            )  # fmt: skip
+                {
+                    "mode": "http",
+                    "port": server.port,
+                    "requests": [url] * n,
+                    "clients": 1,
+                    "headers": {"If-None-Match": etag},
+                    "expect": [304],
+                }
+            )
         else:
             entry["conditional_304"] = {"not_measured": "no ETag on the response"}
         out[name] = entry
@@ -279,11 +292,16 @@ def run(config: Config, *, log_dir: Path) -> dict:
     dataset = prepare(config.db_name, config.n, seed=config.seed)
     shapes, pool_info = build_shapes(config.db_name, config)
     _prewarm(config.db_name)
-    result: dict = {"dataset": dataset, "pools": pool_info, "shapes": {}, "server": {
-        "gunicorn": "--workers 2 --threads 4 (gthread), CONN_MAX_AGE=600, DEBUG off",
-        "tipg": "uvicorn --workers 2",
-        "clients": config.clients,
-    }}  # fmt: skip
+    result: dict = {
+        "dataset": dataset,
+        "pools": pool_info,
+        "shapes": {},
+        "server": {
+            "gunicorn": "--workers 2 --threads 4 (gthread), CONN_MAX_AGE=600, DEBUG off",
+            "tipg": "uvicorn --workers 2",
+            "clients": config.clients,
+        },
+    }
     for shape in shapes:
         result["shapes"][shape.name] = {
             "kind": shape.kind,
@@ -392,59 +410,98 @@ def _ratio(name: str, a: float | None, b: float | None, *, target: str, ok) -> d
     if a is None or b is None or not b:
         return {"name": name, "value": None, "target": target, "status": "NOT MEASURED"}
     value = a / b
-    return {"name": name, "value": round(value, 2), "target": target,
-            "status": "PASS" if ok(value) else "MISS"}  # fmt: skip
+    return {
+        "name": name,
+        "value": round(value, 2),
+        "target": target,
+        "status": "PASS" if ok(value) else "MISS",
+    }
 
 
 def ratios(result: dict) -> list[dict]:
     out = []
     bbox = next((s for s in result["shapes"] if s.startswith("geojson")), "")
     p50, rps = "p50_ms", "rps"
-    out.append(_ratio(
-        "nearest-10 API p50 / framework floor p50",
-        _get(result, "nearest-10", "api", "single", p50),
-        _get(result, "nearest-10", "framework", "single", p50),
-        target="<= 1.5", ok=lambda v: v <= 1.5))
-    out.append(_ratio(
-        "nearest-10 API req/s / framework floor req/s (4 clients)",
-        _get(result, "nearest-10", "api", "concurrent", rps),
-        _get(result, "nearest-10", "framework", "concurrent", rps),
-        target=">= 0.7", ok=lambda v: v >= 0.7))
-    out.append(_ratio(
-        "GeoJSON page API p50 / database floor p50",
-        _get(result, bbox, "api", "single", p50),
-        _get(result, bbox, "database", "single", p50),
-        target="<= 1.3", ok=lambda v: v <= 1.3))
-    out.append(_ratio(
-        "tile z12 API p50 / framework floor p50",
-        _get(result, "tile z12", "api", "single", p50),
-        _get(result, "tile z12", "framework", "single", p50),
-        target="<= 1.3", ok=lambda v: v <= 1.3))
-    out.append(_ratio(
-        "tile z8 API p50 / raw ST_AsMVT (database floor) p50",
-        _get(result, "tile z8", "api", "single", p50),
-        _get(result, "tile z8", "database", "single", p50),
-        target="<= 1.3", ok=lambda v: v <= 1.3))
+    out.append(
+        _ratio(
+            "nearest-10 API p50 / framework floor p50",
+            _get(result, "nearest-10", "api", "single", p50),
+            _get(result, "nearest-10", "framework", "single", p50),
+            target="<= 1.5",
+            ok=lambda v: v <= 1.5,
+        )
+    )
+    out.append(
+        _ratio(
+            "nearest-10 API req/s / framework floor req/s (4 clients)",
+            _get(result, "nearest-10", "api", "concurrent", rps),
+            _get(result, "nearest-10", "framework", "concurrent", rps),
+            target=">= 0.7",
+            ok=lambda v: v >= 0.7,
+        )
+    )
+    out.append(
+        _ratio(
+            "GeoJSON page API p50 / database floor p50",
+            _get(result, bbox, "api", "single", p50),
+            _get(result, bbox, "database", "single", p50),
+            target="<= 1.3",
+            ok=lambda v: v <= 1.3,
+        )
+    )
+    out.append(
+        _ratio(
+            "tile z12 API p50 / framework floor p50",
+            _get(result, "tile z12", "api", "single", p50),
+            _get(result, "tile z12", "framework", "single", p50),
+            target="<= 1.3",
+            ok=lambda v: v <= 1.3,
+        )
+    )
+    out.append(
+        _ratio(
+            "tile z8 API p50 / raw ST_AsMVT (database floor) p50",
+            _get(result, "tile z8", "api", "single", p50),
+            _get(result, "tile z8", "database", "single", p50),
+            target="<= 1.3",
+            ok=lambda v: v <= 1.3,
+        )
+    )
     for shape in (bbox, "tile z12", "tile z8"):
-        out.append(_ratio(
-            f"{shape}: TiPg p50 / API p50 (API ahead when > 1)",
-            _get(result, shape, "tipg", "single", p50),
-            _get(result, shape, "api", "single", p50),
-            target="> 1", ok=lambda v: v > 1))
-        out.append(_ratio(
-            f"{shape}: API req/s / TiPg req/s (4 clients)",
-            _get(result, shape, "api", "concurrent", rps),
-            _get(result, shape, "tipg", "concurrent", rps),
-            target="> 1", ok=lambda v: v > 1))
+        out.append(
+            _ratio(
+                f"{shape}: TiPg p50 / API p50 (API ahead when > 1)",
+                _get(result, shape, "tipg", "single", p50),
+                _get(result, shape, "api", "single", p50),
+                target="> 1",
+                ok=lambda v: v > 1,
+            )
+        )
+        out.append(
+            _ratio(
+                f"{shape}: API req/s / TiPg req/s (4 clients)",
+                _get(result, shape, "api", "concurrent", rps),
+                _get(result, shape, "tipg", "concurrent", rps),
+                target="> 1",
+                ok=lambda v: v > 1,
+            )
+        )
     for name, entry in (result.get("cached") or {}).items():
         for run in ("repeated", "conditional_304"):
             figure = (entry.get(run) or {}) if isinstance(entry, dict) else {}
             value = figure.get(p50) if not figure.get("error_count") else None
             label = f"{name}: {'304 on If-None-Match' if run != 'repeated' else 'repeat'} p50 ms"
             if value is None:
-                out.append({"name": label, "value": None, "target": "< 5 ms",
-                            "status": "NOT MEASURED"})  # fmt: skip
+                out.append(
+                    {"name": label, "value": None, "target": "< 5 ms", "status": "NOT MEASURED"}
+                )
             else:
-                out.append({"name": label, "value": value, "target": "< 5 ms",
-                            "status": "PASS" if value < 5 else "MISS"})  # fmt: skip
+                out.append(
+                    {
+                        "name": label,
+                        "value": value,
+                        "target": "< 5 ms",
+                        "status": "PASS" if value < 5 else "MISS",
+                    }
+                )
     return out

@@ -31,7 +31,11 @@ def conninfo(dbname: str | None = None) -> str:
 
 
 def subprocess_env(dbname: str, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "GEITONIA_DB_NAME": dbname, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+    env = {
+        **os.environ,
+        "GEITONIA_DB_NAME": dbname,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+    }
     env.update(extra)
     return env
 
@@ -48,7 +52,9 @@ def ensure_database(dbname: str) -> None:
     with psycopg.connect(conninfo("postgres"), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
         if not exists:
-            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(dbname)))
+            conn.execute(
+                psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(dbname))
+            )
 
 
 def prepare(dbname: str, n: int, *, seed: int) -> dict:

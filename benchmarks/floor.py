@@ -38,8 +38,13 @@ def bbox(request: HttpRequest) -> HttpResponse:
     except (KeyError, ValueError):
         return HttpResponseBadRequest("in_bbox=minlon,minlat,maxlon,maxlat")
     limit = int(request.GET.get("limit", 500))
-    request_ = {"minlon": minlon, "minlat": minlat, "maxlon": maxlon, "maxlat": maxlat,
-                "limit": limit}  # fmt: skip
+    request_ = {
+        "minlon": minlon,
+        "minlat": minlat,
+        "maxlon": maxlon,
+        "maxlat": maxlat,
+        "limit": limit,
+    }
     return HttpResponse(_run("bbox", request_), content_type=CONTENT_TYPES["bbox"])
 
 

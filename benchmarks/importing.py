@@ -23,8 +23,20 @@ from benchmarks.database import conninfo, ensure_database, subprocess_env
 
 SOURCE = "bench-import"
 CACHE_SOURCE = "bench-import-cached"
-HEADERS = ["id", "name", "organisation", "address", "postcode", "locality", "lat", "lon",
-           "category", "languages", "phone", "hours"]  # fmt: skip
+HEADERS = [
+    "id",
+    "name",
+    "organisation",
+    "address",
+    "postcode",
+    "locality",
+    "lat",
+    "lon",
+    "category",
+    "languages",
+    "phone",
+    "hours",
+]
 SCRATCH_SCHEMA = "bench_scratch"
 # Nothing listens here: a geocoder request in the cached run cannot succeed.
 CLOSED_URL = "http://127.0.0.1:9"
@@ -64,11 +76,19 @@ def write_csv(path: Path, rows: int, *, seed: int, coordinates: bool) -> Path:
                         break
                 i += 1
                 row = [
-                    f"B{i}", f"Δομή Αλληλεγγύης {i}", f"Δίκτυο {locality} {i % 500}",
-                    key[0], key[1], locality, f"{lat:.6f}", f"{lon:.6f}",
-                    py.choice(categories), py.choice(["el", "el, en", "el, en, ar", "el, fa"]),
-                    f"210 {py.randint(1000000, 9999999)}", py.choice(HOURS),
-                ]  # fmt: skip
+                    f"B{i}",
+                    f"Δομή Αλληλεγγύης {i}",
+                    f"Δίκτυο {locality} {i % 500}",
+                    key[0],
+                    key[1],
+                    locality,
+                    f"{lat:.6f}",
+                    f"{lon:.6f}",
+                    py.choice(categories),
+                    py.choice(["el", "el, en", "el, en, ar", "el, fa"]),
+                    f"210 {py.randint(1000000, 9999999)}",
+                    py.choice(HOURS),
+                ]
                 if not coordinates:
                     del row[6:8]
                 out.writerow(row)
@@ -107,7 +127,10 @@ def _pipeline(path: Path, *, source: str, geocoder: str) -> dict:
         "errors": report.rows_with_errors,
         "new": report.new,
         "needs_pin": report.needs_pin,
+        "geocoded": report.geocoded,
+        "warnings": report.warnings,
         "timings": report.timings,
+        "first_errors": report.row_errors[:3],
     }
 
 
@@ -123,16 +146,38 @@ def _prefill_cache(path: Path) -> dict:
     raw = connection.connection
     now = raw.execute("SELECT now()::text").fetchone()[0]
     copier = Copier(
-        raw, "geo_geocoderesult",
-        ["query_key", "query", "provider", "found", "point", "precision", "display_name",
-         "created_at"], now=now,
-    )  # fmt: skip
+        raw,
+        "geo_geocoderesult",
+        [
+            "query_key",
+            "query",
+            "provider",
+            "found",
+            "point",
+            "precision",
+            "display_name",
+            "created_at",
+        ],
+        now=now,
+    )
     rows = []
     for i, row in enumerate(_rows_of(path)):
-        query = AddressQuery(street=row["address"], postcode=row["postcode"], locality=row["locality"])
+        query = AddressQuery(
+            street=row["address"], postcode=row["postcode"], locality=row["locality"]
+        )
         lon, lat = 23.0 + (i % 1000) / 2000, 38.0 + (i // 1000) / 2000  # inside Greece
-        rows.append((query.key, query.one_line(), "nominatim", True,
-                     f"SRID=4326;POINT({lon:.6f} {lat:.6f})", "house", query.one_line(), now))  # fmt: skip
+        rows.append(
+            (
+                query.key,
+                query.one_line(),
+                "nominatim",
+                True,
+                f"SRID=4326;POINT({lon:.6f} {lat:.6f})",
+                "house",
+                query.one_line(),
+                now,
+            )
+        )
     count = copier.copy(iter(rows))
     raw.commit()
     return {"cached": count}
@@ -162,12 +207,18 @@ def _bulk_create(path: Path) -> dict:
         org = Organisation.objects.create(name="Bench bulk_create", slug="bench-bulk-create")
         objs = [
             Location(
-                organisation=org, name=r["name"], address=r["address"], postcode=r["postcode"],
-                locality=r["locality"], point=Point(float(r["lon"]), float(r["lat"]), srid=4326),
-                opening_hours=r["hours"], source="bench-bulk", source_ref=r["id"],
+                organisation=org,
+                name=r["name"],
+                address=r["address"],
+                postcode=r["postcode"],
+                locality=r["locality"],
+                point=Point(float(r["lon"]), float(r["lat"]), srid=4326),
+                opening_hours=r["hours"],
+                source="bench-bulk",
+                source_ref=r["id"],
             )
             for r in _rows_of(path)
-        ]  # fmt: skip
+        ]
         Location.objects.bulk_create(objs, batch_size=2000)
     return {"rows": len(objs)}
 
@@ -186,17 +237,40 @@ def _copy(path: Path) -> dict:
         "'other', '', '', '', '{}', 'bench-copy', now(), now()) RETURNING id"
     ).fetchone()[0]
     copier = Copier(
-        raw, "geo_location",
-        ["organisation_id", "name", "address", "postcode", "locality", "point", "opening_hours",
-         "source", "source_ref", "created_at", "updated_at"], now=now,
-    )  # fmt: skip
+        raw,
+        "geo_location",
+        [
+            "organisation_id",
+            "name",
+            "address",
+            "postcode",
+            "locality",
+            "point",
+            "opening_hours",
+            "source",
+            "source_ref",
+            "created_at",
+            "updated_at",
+        ],
+        now=now,
+    )
     with open(path, newline="", encoding="utf-8") as f:
         count = copier.copy(
-            (org, r["name"], r["address"], r["postcode"], r["locality"],
-             f"SRID=4326;POINT({float(r['lon']):.6f} {float(r['lat']):.6f})", r["hours"],
-             "bench-copy", r["id"], now, now)
+            (
+                org,
+                r["name"],
+                r["address"],
+                r["postcode"],
+                r["locality"],
+                f"SRID=4326;POINT({float(r['lon']):.6f} {float(r['lat']):.6f})",
+                r["hours"],
+                "bench-copy",
+                r["id"],
+                now,
+                now,
+            )
             for r in csv.DictReader(f)
-        )  # fmt: skip
+        )
     raw.commit()
     return {"rows": count}
 
@@ -211,12 +285,36 @@ def _ogr2ogr(path: Path) -> dict:
     if db.get("PASSWORD"):
         pg += f" password={db['PASSWORD']}"
     subprocess.run(
-        ["ogr2ogr", "-f", "PostgreSQL", pg, str(path), "-nln", f"{SCRATCH_SCHEMA}.ogr_import",
-         "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO",
-         "-a_srs", "EPSG:4326", "-lco", "GEOMETRY_NAME=geom", "-lco", "SPATIAL_INDEX=GIST",
-         "-overwrite", "-gt", "65536", "--config", "PG_USE_COPY", "YES"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            "ogr2ogr",
+            "-f",
+            "PostgreSQL",
+            pg,
+            str(path),
+            "-nln",
+            f"{SCRATCH_SCHEMA}.ogr_import",
+            "-oo",
+            "X_POSSIBLE_NAMES=lon",
+            "-oo",
+            "Y_POSSIBLE_NAMES=lat",
+            "-oo",
+            "KEEP_GEOM_COLUMNS=NO",
+            "-a_srs",
+            "EPSG:4326",
+            "-lco",
+            "GEOMETRY_NAME=geom",
+            "-lco",
+            "SPATIAL_INDEX=GIST",
+            "-overwrite",
+            "-gt",
+            "65536",
+            "--config",
+            "PG_USE_COPY",
+            "YES",
+        ],
+        check=True,
+        capture_output=True,
+    )
     with connection.cursor() as cur:
         cur.execute(f"SELECT count(*) FROM {SCRATCH_SCHEMA}.ogr_import")
         return {"rows": cur.fetchone()[0], "child_maxrss_mb": _maxrss_mb(resource.RUSAGE_CHILDREN)}
@@ -239,11 +337,12 @@ def worker(method: str, path: Path) -> dict:
     elif method == "pipeline-cached":
         out = _pipeline(path, source=CACHE_SOURCE, geocoder="nominatim")
         out.update(prefill)
-        out["cache_misses"] = Location.objects.filter(
-            source=CACHE_SOURCE
-        ).exclude(geocode_provider="nominatim").count() + Location.objects.filter(
-            source=CACHE_SOURCE, needs_regeocode=True
-        ).count()
+        out["cache_misses"] = (
+            Location.objects.filter(source=CACHE_SOURCE)
+            .exclude(geocode_provider="nominatim")
+            .count()
+            + Location.objects.filter(source=CACHE_SOURCE, needs_regeocode=True).count()
+        )
     elif method == "bulk_create":
         out = _bulk_create(path)
     elif method == "copy":
@@ -253,8 +352,9 @@ def worker(method: str, path: Path) -> dict:
     else:
         raise SystemExit(f"unknown method {method}")
     seconds = time.perf_counter() - started
-    out.update({"seconds": round(seconds, 3), "baseline_rss_mb": baseline,
-                "maxrss_mb": _maxrss_mb()})  # fmt: skip
+    out.update(
+        {"seconds": round(seconds, 3), "baseline_rss_mb": baseline, "maxrss_mb": _maxrss_mb()}
+    )
     if "child_maxrss_mb" in out:
         out["maxrss_mb"] = out.pop("child_maxrss_mb")
     return out
@@ -267,16 +367,21 @@ def _measure(method: str, path: Path, rows: int, dbname: str, log_dir: Path) -> 
     env = subprocess_env(dbname, GEITONIA_NOMINATIM_URL=CLOSED_URL)
     out = subprocess.run(
         [sys.executable, "-m", "benchmarks.importing", method, str(path)],
-        cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=3600,
-    )  # fmt: skip
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=3600,
+    )
     log_dir.mkdir(parents=True, exist_ok=True)
     (log_dir / f"import-{method}-{rows}.log").write_text(out.stdout + out.stderr)
     if out.returncode != 0:
         return {"not_measured": (out.stderr.strip().splitlines() or ["failed"])[-1][:300]}
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["rows_per_s"] = round(rows / result["seconds"]) if result["seconds"] else None
-    if result.get("rows", rows) != rows:
-        result["warning"] = f"{result.get('rows')} rows loaded of {rows}"
+    if result.get("rows", rows) != rows or result.get("new", rows) != rows:
+        result["warning"] = f"{result.get('new', result.get('rows'))} rows loaded of {rows}"
     return result
 
 
@@ -288,12 +393,17 @@ def run(config: Config, *, log_dir: Path) -> dict:
     ensure_database(config.import_db_name)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=REPO, env=subprocess_env(config.import_db_name), check=True,
-    )  # fmt: skip
+        cwd=REPO,
+        env=subprocess_env(config.import_db_name),
+        check=True,
+    )
     subprocess.run(
         [sys.executable, "-m", "benchmarks", "data", "--n", "0", "--seed", str(config.seed)],
-        cwd=REPO, env=subprocess_env(config.import_db_name), check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip (loads the areas into the import database)
+        cwd=REPO,
+        env=subprocess_env(config.import_db_name),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     files = RESULTS_DIR / "files"
     files.mkdir(parents=True, exist_ok=True)
     big, small = config.import_rows, config.import_small_rows
@@ -333,8 +443,12 @@ def _ratios(result: dict, *, big: int, small: int) -> list[dict]:
         if a is None or b is None:
             return {"name": name, "value": None, "target": target, "status": "NOT MEASURED"}
         v = a / b
-        return {"name": name, "value": round(v, 2), "target": target,
-                "status": "PASS" if ok(v) else "MISS"}  # fmt: skip
+        return {
+            "name": name,
+            "value": round(v, 2),
+            "target": target,
+            "status": "PASS" if ok(v) else "MISS",
+        }
 
     pipeline = rate("pipeline (run_import)")
     cached_entry = m.get("pipeline, all addresses cached", {})
@@ -342,24 +456,49 @@ def _ratios(result: dict, *, big: int, small: int) -> list[dict]:
     if cached_entry.get("cache_misses"):
         cached = None
     out = [
-        ratio("import: pipeline rows/s / ogr2ogr rows/s", pipeline, rate("ogr2ogr"),
-              ">= 0.3", lambda v: v >= 0.3),
-        ratio("import: pipeline rows/s / bulk_create rows/s (no target)", pipeline,
-              rate("bulk_create"), "-", lambda v: True),
-        ratio("import: pipeline rows/s / psycopg COPY rows/s (no target)", pipeline,
-              rate("psycopg COPY"), "-", lambda v: True),
-    ]  # fmt: skip
+        ratio(
+            "import: pipeline rows/s / ogr2ogr rows/s",
+            pipeline,
+            rate("ogr2ogr"),
+            ">= 0.3",
+            lambda v: v >= 0.3,
+        ),
+        ratio(
+            "import: pipeline rows/s / bulk_create rows/s (no target)",
+            pipeline,
+            rate("bulk_create"),
+            "-",
+            lambda v: True,
+        ),
+        ratio(
+            "import: pipeline rows/s / psycopg COPY rows/s (no target)",
+            pipeline,
+            rate("psycopg COPY"),
+            "-",
+            lambda v: True,
+        ),
+    ]
     out.append(
-        {"name": "import: rows/s with every address cached", "value": cached,
-         "target": ">= 10,000", "status": "NOT MEASURED" if cached is None
-         else ("PASS" if cached >= 10_000 else "MISS")}
-    )  # fmt: skip
+        {
+            "name": "import: rows/s with every address cached",
+            "value": cached,
+            "target": ">= 10,000",
+            "status": "NOT MEASURED"
+            if cached is None
+            else ("PASS" if cached >= 10_000 else "MISS"),
+        }
+    )
     big_rss = m.get("pipeline (run_import)", {}).get("maxrss_mb")
     small_rss = m.get(f"pipeline ({small:,} rows)", {}).get("maxrss_mb")
     out.append(
-        ratio(f"import: peak RSS {big:,} rows / {small:,} rows ({big // max(small, 1)}x rows)",
-              big_rss, small_rss, "< 2 (bounded)", lambda v: v < 2)
-    )  # fmt: skip
+        ratio(
+            f"import: peak RSS {big:,} rows / {small:,} rows ({big // max(small, 1)}x rows)",
+            big_rss,
+            small_rss,
+            "< 2 (bounded)",
+            lambda v: v < 2,
+        )
+    )
     return out
 
 

@@ -9,16 +9,17 @@ from pathlib import Path
 
 from benchmarks.config import REPO, RESULTS_DIR, Config
 
-CAVEAT = (
-    "Figures from a shared machine are noisy: compare ratios within one run, not across runs."
-)
+CAVEAT = "Figures from a shared machine are noisy: compare ratios within one run, not across runs."
 
 
 def _git_commit() -> str:
     out = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
         check=False,
-    )  # fmt: skip
+    )
     return out.stdout.strip()
 
 
@@ -78,8 +79,10 @@ def print_tables(results: dict) -> None:
     api = results.get("api") or {}
     if "shapes" in api:
         ds = api.get("dataset", {})
-        print(f"\nAPI benchmark: {ds.get('locations', '?'):,} synthetic locations "
-              f"(reused: {ds.get('reused')}); 4-client req/s")  # fmt: skip
+        print(
+            f"\nAPI benchmark: {ds.get('locations', '?'):,} synthetic locations "
+            f"(reused: {ds.get('reused')}); 4-client req/s"
+        )
         rows = []
         for shape, data in api["shapes"].items():
             for path in ("database", "framework", "api", "tipg"):
@@ -93,9 +96,16 @@ def print_tables(results: dict) -> None:
                 rows.append([name, "not measured: " + entry["not_measured"], "", ""])
                 continue
             rep, cond = entry.get("repeated") or {}, entry.get("conditional_304") or {}
-            rows.append([name, _fmt(rep.get("p50_ms")),
-                         _fmt(cond.get("p50_ms")) if "not_measured" not in cond
-                         else cond["not_measured"], entry.get("cache_control") or "-"])  # fmt: skip
+            rows.append(
+                [
+                    name,
+                    _fmt(rep.get("p50_ms")),
+                    _fmt(cond.get("p50_ms"))
+                    if "not_measured" not in cond
+                    else cond["not_measured"],
+                    entry.get("cache_control") or "-",
+                ]
+            )
         if rows:
             print("\nCached path (API)")
             print(_table(["request", "repeat p50 ms", "304 p50 ms", "Cache-Control"], rows))
@@ -109,24 +119,41 @@ def print_tables(results: dict) -> None:
             if "not_measured" in m:
                 rows.append([name, "not measured: " + m["not_measured"][:90], "", ""])
             else:
-                rows.append([name, _fmt(m.get("rows_per_s")), _fmt(m.get("seconds")),
-                             _fmt(m.get("maxrss_mb"))])  # fmt: skip
+                rows.append(
+                    [
+                        name,
+                        _fmt(m.get("rows_per_s")),
+                        _fmt(m.get("seconds")),
+                        _fmt(m.get("maxrss_mb")),
+                    ]
+                )
         print(_table(["method", "rows/s", "seconds", "peak RSS MB"], rows))
     elif imp:
         print(f"\nImport benchmark not measured: {imp.get('not_measured')}")
     mp = results.get("map") or {}
     if "runs" in mp:
         print(f"\nMap page: {mp.get('locations'):,} locations, {mp.get('viewport')}")
-        print(_table(["figure", "median", "max"], [
-            ["first features visible (ms)", _fmt(mp.get("first_features_ms_median")),
-             _fmt(mp.get("first_features_ms_max"))],
-            ["bytes transferred (KB)", _fmt(mp.get("kb_median")), _fmt(mp.get("kb_max"))],
-        ]))  # fmt: skip
+        print(
+            _table(
+                ["figure", "median", "max"],
+                [
+                    [
+                        "first features visible (ms)",
+                        _fmt(mp.get("first_features_ms_median")),
+                        _fmt(mp.get("first_features_ms_max")),
+                    ],
+                    ["bytes transferred (KB)", _fmt(mp.get("kb_median")), _fmt(mp.get("kb_max"))],
+                ],
+            )
+        )
     elif mp:
         print(f"\nMap benchmark not measured: {mp.get('not_measured')}")
     all_ratios = [*api.get("ratios", []), *imp.get("ratios", []), *mp.get("ratios", [])]
     if all_ratios:
         print("\nRatios and targets")
-        print(_table(["figure", "value", "target", ""], [
-            [r["name"], _fmt(r["value"]), r["target"], r["status"]] for r in all_ratios
-        ]))  # fmt: skip
+        print(
+            _table(
+                ["figure", "value", "target", ""],
+                [[r["name"], _fmt(r["value"]), r["target"], r["status"]] for r in all_ratios],
+            )
+        )

@@ -96,14 +96,31 @@ def gunicorn(
 ) -> Iterator[Server]:
     """Django behind gunicorn's threaded workers, DEBUG off, persistent database connections."""
     port = free_port()
-    env = subprocess_env(dbname, DJANGO_DEBUG="false", DJANGO_CONN_MAX_AGE="600", **(extra_env or {}))
+    env = subprocess_env(
+        dbname, DJANGO_DEBUG="false", DJANGO_CONN_MAX_AGE="600", **(extra_env or {})
+    )
     cmd = [
-        sys.executable, "-m", "gunicorn", "geo.wsgi:application",
-        "--bind", f"127.0.0.1:{port}",
-        "--workers", str(GUNICORN_WORKERS), "--threads", str(GUNICORN_THREADS),
-        "--worker-class", "gthread", "--keep-alive", "30", "--timeout", "120", "--graceful-timeout", "5",
-        "--log-level", "warning",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "geo.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(GUNICORN_WORKERS),
+        "--threads",
+        str(GUNICORN_THREADS),
+        "--worker-class",
+        "gthread",
+        "--keep-alive",
+        "30",
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+    ]
     server = _start("gunicorn", cmd, env, port, log_dir)
     try:
         wait_until_up(server, "/bench-floor/ping/")
@@ -149,10 +166,18 @@ def tipg(database_url: str, *, log_dir: Path) -> Iterator[Server]:
         "TIPG_DB_DATETIME_EXTENT": "false",
     }
     cmd = [
-        str(TIPG_VENV / "bin" / "uvicorn"), "tipg.main:app",
-        "--host", "127.0.0.1", "--port", str(port),
-        "--workers", str(GUNICORN_WORKERS), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
+        str(TIPG_VENV / "bin" / "uvicorn"),
+        "tipg.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(GUNICORN_WORKERS),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     server = _start("tipg", cmd, env, port, log_dir)
     try:
         wait_until_up(server, "/collections", timeout=90)

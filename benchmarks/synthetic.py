@@ -41,9 +41,25 @@ KIND_NAMES = {
     "other": "Στέκι",
 }
 STREETS = (
-    "Ερμού", "Αθηνάς", "Πατησίων", "Σταδίου", "Ακαδημίας", "Εγνατίας", "Τσιμισκή", "Κορίνθου",
-    "Μαιζώνος", "Ελευθερίου Βενιζέλου", "Παπαναστασίου", "28ης Οκτωβρίου", "Αγίου Δημητρίου",
-    "Κολοκοτρώνη", "Καποδιστρίου", "Ομήρου", "Αριστοτέλους", "Θεμιστοκλέους", "Καλλιδρομίου",
+    "Ερμού",
+    "Αθηνάς",
+    "Πατησίων",
+    "Σταδίου",
+    "Ακαδημίας",
+    "Εγνατίας",
+    "Τσιμισκή",
+    "Κορίνθου",
+    "Μαιζώνος",
+    "Ελευθερίου Βενιζέλου",
+    "Παπαναστασίου",
+    "28ης Οκτωβρίου",
+    "Αγίου Δημητρίου",
+    "Κολοκοτρώνη",
+    "Καποδιστρίου",
+    "Ομήρου",
+    "Αριστοτέλους",
+    "Θεμιστοκλέους",
+    "Καλλιδρομίου",
 )
 LANGUAGES = (("en", 0.40), ("ar", 0.15), ("fa", 0.10), ("fr", 0.05), ("uk", 0.03), ("ur", 0.03))
 AUDIENCES = ("everyone", "refugees", "children", "families", "women", "elderly", "homeless")
@@ -73,7 +89,9 @@ class Generated:
 def _read_seeds(data_dir: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Settlement points, postcode points and postcodes (lon/lat) from the public data files."""
     settlements = []
-    with open(data_dir / "gazetteer" / "greece_settlements_elstat_coords.csv", encoding="utf-8") as f:
+    with open(
+        data_dir / "gazetteer" / "greece_settlements_elstat_coords.csv", encoding="utf-8"
+    ) as f:
         for row in csv.DictReader(f):
             try:
                 settlements.append((float(row["lon"]), float(row["lat"])))
@@ -115,9 +133,7 @@ def municipalities(conn: psycopg.Connection, *, data_dir: Path) -> list[Municipa
         if p >= len(settlements):
             codes_of[m].append(postcodes[p - len(settlements)])
     # People per postcode where both are known, to weigh the municipalities without a population.
-    known = [
-        (r[3], len(codes_of[i])) for i, r in enumerate(rows) if r[3] and len(codes_of[i]) > 0
-    ]
+    known = [(r[3], len(codes_of[i])) for i, r in enumerate(rows) if r[3] and len(codes_of[i]) > 0]
     per_postcode = float(np.median([pop / k for pop, k in known])) if known else 8000.0
     out = []
     for i, (id_, name, _wkb, population) in enumerate(rows):
@@ -216,14 +232,16 @@ class Copier:
 
 
 def _next_id(conn: psycopg.Connection, table: str) -> int:
-    return conn.execute(sql.SQL("SELECT COALESCE(max(id), 0) + 1 FROM {}").format(
-        sql.Identifier(table))).fetchone()[0]
+    return conn.execute(
+        sql.SQL("SELECT COALESCE(max(id), 0) + 1 FROM {}").format(sql.Identifier(table))
+    ).fetchone()[0]
 
 
 def _bump_sequence(conn: psycopg.Connection, table: str) -> None:
     conn.execute(
         sql.SQL(
-            "SELECT setval(pg_get_serial_sequence({t}, 'id'), (SELECT COALESCE(max(id), 1) FROM {i}))"
+            "SELECT setval(pg_get_serial_sequence({t}, 'id'), "
+            "(SELECT COALESCE(max(id), 1) FROM {i}))"
         ).format(t=sql.Literal(table), i=sql.Identifier(table))
     )
 
@@ -241,29 +259,60 @@ def _leaf_categories(conn: psycopg.Connection) -> list[int]:
 def _copiers(conn: psycopg.Connection, *, now: str) -> list[Copier]:
     return [
         Copier(
-            conn, "geo_organisation",
-            ["id", "slug", "name", "kind", "source", "created_at", "updated_at", "phones"], now=now,
+            conn,
+            "geo_organisation",
+            ["id", "slug", "name", "kind", "source", "created_at", "updated_at", "phones"],
+            now=now,
         ),
         Copier(
-            conn, "geo_location",
-            ["id", "organisation_id", "name", "point", "precision", "address", "locality",
-             "postcode", "municipality_id", "area_id", "opening_hours", "geocode_precision",
-             "source", "source_ref", "needs_pin", "needs_regeocode", "created_at", "updated_at",
-             "phones"], now=now,
+            conn,
+            "geo_location",
+            [
+                "id",
+                "organisation_id",
+                "name",
+                "point",
+                "precision",
+                "address",
+                "locality",
+                "postcode",
+                "municipality_id",
+                "area_id",
+                "opening_hours",
+                "geocode_precision",
+                "source",
+                "source_ref",
+                "needs_pin",
+                "needs_regeocode",
+                "created_at",
+                "updated_at",
+                "phones",
+            ],
+            now=now,
         ),
         Copier(
-            conn, "geo_service",
-            ["id", "organisation_id", "name", "languages", "audience", "cost", "is_active",
-             "source", "created_at", "updated_at"], now=now,
+            conn,
+            "geo_service",
+            [
+                "id",
+                "organisation_id",
+                "name",
+                "languages",
+                "audience",
+                "cost",
+                "is_active",
+                "source",
+                "created_at",
+                "updated_at",
+            ],
+            now=now,
         ),
         Copier(conn, "geo_service_categories", ["service_id", "category_id"], now=now),
         Copier(conn, "geo_service_locations", ["service_id", "location_id"], now=now),
-    ]  # fmt: skip
+    ]
 
 
-def generate(
-    n: int, *, conn: psycopg.Connection, data_dir: Path, seed: int = 1
-) -> Generated:
+def generate(n: int, *, conn: psycopg.Connection, data_dir: Path, seed: int = 1) -> Generated:
     """Add `n` synthetic locations (with organisations and services) in the caller's transaction."""
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
@@ -309,20 +358,46 @@ def generate(
                 precision = PRECISIONS[precisions[i + j]]
                 postcode = py.choice(m.postcodes) if m.postcodes else ""
                 address = f"{py.choice(STREETS)} {py.randint(1, 199)}"
-                loc_rows.append((
-                    loc_id, org_id, f"{org_name} – {j + 1}", f"SRID=4326;POINT({lon:.6f} {lat:.6f})",
-                    precision, address, short, postcode, m.id, m.id,
-                    py.choice(HOURS), "source", SOURCE, str(loc_id),
-                    False, False, f"{now}", f"{now}", [],
-                ))  # fmt: skip
+                loc_rows.append(
+                    (
+                        loc_id,
+                        org_id,
+                        f"{org_name} – {j + 1}",
+                        f"SRID=4326;POINT({lon:.6f} {lat:.6f})",
+                        precision,
+                        address,
+                        short,
+                        postcode,
+                        m.id,
+                        m.id,
+                        py.choice(HOURS),
+                        "source",
+                        SOURCE,
+                        str(loc_id),
+                        False,
+                        False,
+                        f"{now}",
+                        f"{now}",
+                        [],
+                    )
+                )
                 for _ in range(2 if py.random() < 0.25 else 1):
                     langs = ["el"] + [code for code, p in LANGUAGES if py.random() < p]
                     audience = [py.choice(AUDIENCES)]
-                    svc_rows.append((
-                        svc_id, org_id, f"Υπηρεσία {svc_id}", langs, audience,
-                        py.choices(COSTS, COST_WEIGHTS)[0], True, SOURCE,
-                        f"{now}", f"{now}",
-                    ))  # fmt: skip
+                    svc_rows.append(
+                        (
+                            svc_id,
+                            org_id,
+                            f"Υπηρεσία {svc_id}",
+                            langs,
+                            audience,
+                            py.choices(COSTS, COST_WEIGHTS)[0],
+                            True,
+                            SOURCE,
+                            f"{now}",
+                            f"{now}",
+                        )
+                    )
                     cats = py.sample(categories, 2 if py.random() < 0.3 else 1)
                     svc_cat_rows.extend((svc_id, c) for c in cats)
                     svc_loc_rows.append((svc_id, loc_id))
@@ -353,7 +428,7 @@ def dataset_marker(conn: psycopg.Connection) -> dict | None:
     exists = conn.execute("SELECT to_regclass(%s)", [MARKER_TABLE]).fetchone()[0]
     if not exists:
         return None
-    row = conn.execute(f"SELECT info FROM {MARKER_TABLE} LIMIT 1").fetchone()  # noqa: S608
+    row = conn.execute(f"SELECT info FROM {MARKER_TABLE} LIMIT 1").fetchone()
     return row[0] if row else None
 
 
@@ -403,7 +478,7 @@ def ensure_dataset(conninfo: str, n: int, *, data_dir: Path, seed: int) -> dict:
             "index_seconds": round(index_seconds, 1),
         }
         conn.execute(f"CREATE TABLE {MARKER_TABLE} (info jsonb NOT NULL)")
-        conn.execute(f"INSERT INTO {MARKER_TABLE} VALUES (%s)", [json.dumps(info)])  # noqa: S608
+        conn.execute(f"INSERT INTO {MARKER_TABLE} VALUES (%s)", [json.dumps(info)])
     with psycopg.connect(conninfo, autocommit=True) as conn:
         for table in (*DATA_TABLES, "geo_service_categories", "geo_service_locations", "geo_area"):
             conn.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(table)))
