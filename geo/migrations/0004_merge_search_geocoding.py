@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0003_data_version'),
-        ('geo', '0003_geocoding_throttle_and_cache_area'),
+        ("geo", "0003_data_version"),
+        ("geo", "0003_geocoding_throttle_and_cache_area"),
     ]
 
-    operations = [
-    ]
+    operations = []
