@@ -168,7 +168,7 @@ def _prefill_cache(path: Path) -> dict:
         lon, lat = 23.0 + (i % 1000) / 2000, 38.0 + (i // 1000) / 2000  # inside Greece
         rows.append(
             (
-                query.key,
+                query.key(),
                 query.one_line(),
                 "nominatim",
                 True,

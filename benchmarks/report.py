@@ -117,7 +117,7 @@ def print_tables(results: dict) -> None:
         rows = []
         for name, m in imp["methods"].items():
             if "not_measured" in m:
-                rows.append([name, "not measured: " + m["not_measured"][:90], "", ""])
+                rows.append([name, "not measured: " + m["not_measured"][:60], "", ""])
             else:
                 rows.append(
                     [
