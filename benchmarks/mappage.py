@@ -99,11 +99,14 @@ def first_view(browser, origin: str, *, timeout_ms: int = 30_000) -> dict:
             page.wait_for_load_state("networkidle", timeout=10_000)
         ours = [rid for rid, url in urls.items() if url.startswith(origin)]
         transferred = sum(sizes.get(rid, 0) for rid in ours)
+        largest = sorted(((sizes.get(rid, 0), urls[rid]) for rid in ours), reverse=True)[:6]
         return {
             "first_features_ms": round(first_ms, 1),
             "page_marked_ms": marked,
             "bytes": transferred,
             "requests": len(ours),
+            # where the bytes go, for whoever makes the page lighter
+            "largest": [[url.removeprefix(origin), size] for size, url in largest],
             "tiles_stubbed": len(stubbed),
             "foreign_requests": foreign[:10],
             "console_errors": console_errors[:5],
