@@ -23,9 +23,11 @@ demo: setup db ## Migrate and load boundaries and demo data (once; safe to repea
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py load_demo --once
 
-run: demo ## Serve the map with demo data at http://127.0.0.1:8000/
-	@echo "==> Geitonia at http://$(HOST):$(PORT)/"
-	@$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+run: demo ## Serve the map with demo data at http://127.0.0.1:8000/ (and the import worker)
+	@echo "==> Geitonia at http://$(HOST):$(PORT)/ (import worker in the background)"
+	@$(PY) manage.py import_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 test: ## Install, start the database and run the whole test suite
 	@scripts/setup.sh test

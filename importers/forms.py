@@ -4,22 +4,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from importers.columns import MappingError, parse_mapping
 from importers.models import ImportSource
 
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".ods")
-
-
-def parse_mapping(text: str) -> dict[str, str]:
-    """One `field=Header` per line (or separated by commas)."""
-    mapping = {}
-    for part in filter(None, (p.strip() for p in text.replace("\n", ",").split(","))):
-        field, sep, header = part.partition("=")
-        if not sep or not field.strip() or not header.strip():
-            raise forms.ValidationError(
-                _("Expected field=Header, got %(part)s"), params={"part": part}
-            )
-        mapping[field.strip()] = header.strip()
-    return mapping
 
 
 class UploadForm(forms.Form):
@@ -67,4 +55,7 @@ class UploadForm(forms.Form):
         return upload
 
     def clean_mapping(self) -> dict[str, str]:
-        return parse_mapping(self.cleaned_data["mapping"])
+        try:
+            return parse_mapping(self.cleaned_data["mapping"])
+        except MappingError as exc:
+            raise forms.ValidationError(str(exc)) from exc

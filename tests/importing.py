@@ -73,3 +73,8 @@ def three_listings() -> list[dict]:
             },
         ),
     ]
+
+
+def nameless(ref: str, **cells: str) -> dict:
+    """A row with no name, organisation or service: an error, so it is not imported."""
+    return listing(ref, "", **{"Υπηρεσία": "", **cells})

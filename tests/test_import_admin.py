@@ -12,9 +12,9 @@ from django.urls import reverse
 from geo.models import Location
 from importers.models import ImportRun
 from importers.worker import claim_next_run, process, retire_orphans, work
-from tests.importing import listing, three_listings, write_csv
+from tests.importing import listing, nameless, three_listings, write_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_nominatim")]
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def _upload(client, tmp_path, rows, **fields):
 
 
 def test_upload_dry_run_then_confirm_imports_the_file(staff, tmp_path):
-    rows = [*three_listings(), listing("9", "")]  # row 5 has no name
+    rows = [*three_listings(), nameless("9")]  # row 5 has no name
     response = _upload(staff, tmp_path, rows)
     assert response.status_code == 302
     dry = ImportRun.objects.get()

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from geo.models import Location
 from importers.models import ImportSource
-from tests.importing import listing, three_listings, write_csv
+from tests.importing import listing, nameless, three_listings, write_csv
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -22,9 +22,9 @@ def _run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("fake_nominatim")
 def test_the_json_report_has_the_counts_and_every_row_error(tmp_path):
-    rows = [*three_listings(), listing("8", ""), listing("9", "Χ", **{"ΤΚ": "999"})]
+    rows = [*three_listings(), nameless("8"), listing("9", "Χ", **{"ΤΚ": "999"})]
     path = write_csv(tmp_path / "listings.csv", rows)
     out, err = _run(str(path), "--source", "network", "--report", str(tmp_path / "r.json"))
     report = json.loads((tmp_path / "r.json").read_text())

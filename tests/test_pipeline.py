@@ -7,9 +7,10 @@ from django.contrib.gis.geos import Point
 from geo.models import Location, Organisation, Service
 from importers.models import ImportRun, ImportSource, RowError
 from importers.pipeline import run_import
-from tests.importing import listing, three_listings, write_csv
+from tests.importing import listing, nameless, three_listings, write_csv
 
-pytestmark = pytest.mark.django_db
+# every test gets the fake Nominatim: no row may ever be geocoded on the internet
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_nominatim")]
 
 COUNTS = (
     "new",
@@ -89,7 +90,7 @@ def test_a_changed_file_reports_new_changed_unchanged_and_missing(tmp_path):
 
 def test_missing_listings_are_not_deleted_when_some_rows_have_errors(tmp_path):
     run_import(write_csv(tmp_path / "a.csv", three_listings()), source="network")
-    rows = [*three_listings()[:2], listing("9", "", **{"Διεύθυνση": "Άγνωστη 1"})]
+    rows = [*three_listings()[:2], nameless("9", **{"Διεύθυνση": "Άγνωστη 1"})]
     report = run_import(write_csv(tmp_path / "b.csv", rows), source="network", delete_missing=True)
     assert report.rows_with_errors == 1 and report.missing == 1 and report.deleted == 0
     assert Location.objects.filter(source="network", source_ref="3").exists()
@@ -117,7 +118,7 @@ def test_several_units_in_one_building_become_one_location_with_several_services
 
 def test_bad_rows_are_reported_with_row_numbers_and_good_rows_land(tmp_path):
     rows = three_listings()
-    rows.insert(1, listing("8", "", **{"Διεύθυνση": "Σόλωνος 1"}))  # row 3: no name
+    rows.insert(1, nameless("8", **{"Διεύθυνση": "Σόλωνος 1"}))  # row 3: no name
     rows.append(
         listing("9", "Κάπου Αλλού", **{"Γεωγρ. πλάτος": "48.85", "Γεωγρ. μήκος": "2.35"})
     )  # row 6: Paris
@@ -134,7 +135,7 @@ def test_bad_rows_are_reported_with_row_numbers_and_good_rows_land(tmp_path):
 
 
 def test_all_or_nothing_imports_nothing_when_a_row_has_an_error(tmp_path):
-    rows = [*three_listings(), listing("9", "")]
+    rows = [*three_listings(), nameless("9")]
     report = run_import(
         write_csv(tmp_path / "bad.csv", rows), source="network", all_or_nothing=True
     )
@@ -156,7 +157,7 @@ def test_a_dry_run_reports_what_the_real_run_does_and_changes_nothing(tmp_path):
     rows = three_listings()
     rows[1]["Διεύθυνση"] = "Φωκίωνος Νέγρη 12"
     rows.append(listing("5", "Νέα Ομάδα", **{"Διεύθυνση": "Ασκληπιού 3"}))
-    rows.append(listing("6", ""))
+    rows.append(nameless("6"))
     path = write_csv(tmp_path / "november.csv", rows)
     before = state()
 
@@ -243,7 +244,7 @@ def test_listings_without_an_id_are_keyed_by_organisation_and_address(tmp_path):
 def test_the_run_records_file_checksum_mapping_counts_and_row_errors(tmp_path):
     import hashlib
 
-    path = write_csv(tmp_path / "a.csv", [*three_listings(), listing("9", "")])
+    path = write_csv(tmp_path / "a.csv", [*three_listings(), nameless("9")])
     report = run_import(path, source="network")
     run = ImportRun.objects.get(pk=report.run_id)
     assert run.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
@@ -281,3 +282,46 @@ def _organisation_field() -> str:
 
     mapping = map_columns(["Επωνυμία"]).to_dict()
     return next(iter(mapping))
+
+
+def _unplaced(ref: str, address: str, postcode: str, **cells: str) -> dict:
+    return listing(
+        ref,
+        f"Ομάδα {ref}",
+        **{"Διεύθυνση": address, "ΤΚ": postcode, "Γεωγρ. πλάτος": "", "Γεωγρ. μήκος": "", **cells},
+    )
+
+
+def test_rows_without_coordinates_are_geocoded_once_per_address(tmp_path, fake_nominatim):
+    rows = [
+        _unplaced("1", "Νοταρά 34", "10683"),
+        _unplaced("2", "Νοταρά 34", "10683", **{"Υπηρεσία": "Άλλη"}),  # same address
+        _unplaced("3", "Φωκίωνος Νέγρη", "11361"),
+        _unplaced("4", "Οδός Που Δεν Υπάρχει 9", "", **{"Περιοχή": ""}),
+    ]
+    path = write_csv(tmp_path / "addresses.csv", rows)
+    report = run_import(path, source="network")
+    assert report.new == 4 and report.needs_pin == 1 and report.geocoded == 3
+    notara = Location.objects.get(source_ref="1")
+    assert notara.geocode_precision == "house" and notara.geocode_provider == "nominatim"
+    assert notara.point.coords == pytest.approx((23.73263, 37.98856))
+    assert "Νοταρά" in notara.geocode_query and not notara.needs_regeocode
+    assert Location.objects.get(source_ref="3").geocode_precision == "street"
+    nowhere = Location.objects.get(source_ref="4")
+    assert nowhere.needs_pin and nowhere.point is None
+    asked = len(fake_nominatim.requests)
+    assert asked >= 3
+
+    again = run_import(path, source="network")
+    assert again.unchanged == 4
+    assert len(fake_nominatim.requests) == asked  # every answer, misses too, from the cache
+
+
+def test_an_unreachable_geocoder_places_rows_offline_and_marks_them(tmp_path, fake_nominatim):
+    fake_nominatim.fail_next(1000, status=503)
+    rows = [_unplaced("1", "Νοταρά 34", "10683")]
+    report = run_import(write_csv(tmp_path / "a.csv", rows), source="network")
+    assert report.new == 1 and report.needs_pin == 0
+    location = Location.objects.get(source="network")
+    assert location.needs_regeocode and location.point is not None
+    assert location.geocode_precision in {"postcode", "area", "municipality"}

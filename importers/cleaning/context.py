@@ -86,7 +86,7 @@ def _union(ids: tuple[int, ...]) -> GEOSGeometry:
             [BOUNDARY_BUFFER_DEGREES, list(ids)],
         )
         (wkb,) = cur.fetchone()
-    return GEOSGeometry(bytes(wkb), srid=4326)
+    return GEOSGeometry(memoryview(wkb), srid=4326)  # GEOS reads bytes as text, not WKB
 
 
 def _geo_postcode_check() -> Callable[[str, Point], bool | None] | None:

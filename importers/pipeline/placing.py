@@ -16,6 +16,14 @@ from importers.pipeline.staging import STAGING
 
 PLACED = "importers_placed"
 BATCH = 500
+# What an address is, for asking once per distinct address.
+KEY = "address, postcode, locality, area_text, municipality_text"
+ADDRESSED = "concat(address, postcode, locality, area_text, municipality_text) <> ''"
+
+
+def _key(alias: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in KEY.split(","))
+
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -26,24 +34,25 @@ def place_rows(*, geocoder: str | None, progress: Progress | None = None) -> int
         cur.execute(f"DROP TABLE IF EXISTS {PLACED}")
         cur.execute(
             f"""CREATE TEMP TABLE {PLACED} (address text, postcode text, locality text,
-                lon double precision, lat double precision, precision text, provider text,
+                area_text text, municipality_text text, lon double precision,
+                lat double precision, precision text, provider text,
                 query text, needs_regeocode boolean)"""
         )
         cur.execute(
-            f"""SELECT count(*) FROM (SELECT DISTINCT address, postcode, locality FROM {STAGING}
-                 WHERE lon IS NULL AND (address <> '' OR postcode <> '' OR locality <> '')) q"""
+            f"""SELECT count(*) FROM (SELECT DISTINCT {KEY} FROM {STAGING}
+                 WHERE lon IS NULL AND {ADDRESSED}) q"""
         )
         total = cur.fetchone()[0]
         done = 0
-        last: tuple[str, str, str] = ("", "", "")
+        last: tuple[str, ...] = ("",) * 5
         first = True
         while True:
             # keyset pages, so the list of addresses is never held whole
             cur.execute(
-                f"""SELECT DISTINCT address, postcode, locality FROM {STAGING}
-                     WHERE lon IS NULL AND (address <> '' OR postcode <> '' OR locality <> '')
-                       AND (%s OR (address, postcode, locality) > (%s, %s, %s))
-                     ORDER BY 1, 2, 3 LIMIT {BATCH}""",
+                f"""SELECT DISTINCT {KEY} FROM {STAGING}
+                     WHERE lon IS NULL AND {ADDRESSED}
+                       AND (%s OR ({KEY}) > (%s, %s, %s, %s, %s))
+                     ORDER BY 1, 2, 3, 4, 5 LIMIT {BATCH}""",
                 [first, *last],
             )
             batch = cur.fetchall()
@@ -63,8 +72,7 @@ def place_rows(*, geocoder: str | None, progress: Progress | None = None) -> int
                    geocode_precision = p.precision, geocode_provider = p.provider,
                    geocode_query = left(p.query, 500), needs_regeocode = p.needs_regeocode
                  FROM {PLACED} p
-                WHERE s.lon IS NULL AND p.lon IS NOT NULL AND (s.address, s.postcode, s.locality)
-                      = (p.address, p.postcode, p.locality)"""
+                WHERE s.lon IS NULL AND p.lon IS NOT NULL AND ({_key("s")}) = ({_key("p")})"""
         )
         placed = cur.rowcount
         cur.execute(
@@ -72,17 +80,23 @@ def place_rows(*, geocoder: str | None, progress: Progress | None = None) -> int
                    geocode_provider = coalesce(p.provider, ''),
                    geocode_query = left(coalesce(p.query, ''), 500)
                  FROM {STAGING} s2 LEFT JOIN {PLACED} p
-                   ON (s2.address, s2.postcode, s2.locality) = (p.address, p.postcode, p.locality)
+                   ON ({_key("s2")}) = ({_key("p")})
                 WHERE s.ctid = s2.ctid AND s.lon IS NULL"""
         )
         cur.execute(f"DROP TABLE {PLACED}")
     return placed
 
 
-def _geocode(batch: list[tuple[str, str, str]], *, geocoder: str | None) -> list[tuple]:
+def _geocode(batch: list[tuple[str, ...]], *, geocoder: str | None) -> list[tuple]:
     queries = [
-        geocoding.AddressQuery(street=address, postcode=postcode, locality=locality)
-        for address, postcode, locality in batch
+        geocoding.AddressQuery(
+            street=address,
+            postcode=postcode,
+            locality=locality,
+            area=area,
+            municipality=municipality,
+        )
+        for address, postcode, locality, area, municipality in batch
     ]
     # cache hits for the whole batch come in one query; an unreachable provider falls back to
     # the local chain inside geo.geocoding, marking the answers to re-geocode

@@ -15,7 +15,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from geo.models import LANGUAGE_CODES
-from importers import cleaning, models
+from importers import models
+from importers.cleaning import CleaningContext, CleanRow, clean_row
 from importers.columns import ColumnMapping, map_columns
 from importers.errors import UnreadableFile
 from importers.pipeline import staging
@@ -82,14 +83,17 @@ def run_import(
         explicit = {**(saved.mapping if saved else {}), **(mapping or {})}
         columns = map_columns(table.headers, explicit=explicit or None)
         report.mapping = columns.to_dict()
+        for problem in [*table.warnings, *columns.problems]:
+            report.row_errors.append(_error(None, "", "", problem, "warning"))
+            report.warnings += 1
 
         t = time.monotonic()
         staging.create()
-        context = _context(columns)
+        context = CleaningContext.from_db()
         rows = table.rows()
         while chunk := list(itertools.islice(rows, CHUNK)):
             # clean a chunk, then COPY it: cleaning may query, and COPY holds the connection
-            staging.copy_in(list(_records(chunk, context, report)))
+            staging.copy_in(list(_records(chunk, columns, context, report)))
             tick("read", report.rows, None)
         _check_keys(report)
         report.timings["read"] = round(time.monotonic() - t, 3)
@@ -148,25 +152,16 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _context(columns: ColumnMapping) -> object:
-    from geo.models import Category
-
-    names: dict[str, str] = {}
-    for slug, el, en, synonyms in Category.objects.values_list(
-        "slug", "name_el", "name_en", "synonyms"
-    ):
-        for name in (slug, el, en, *synonyms):
-            if name:
-                names[name.casefold()] = slug
-    return cleaning.CleanContext(mapping=columns, categories=names)
-
-
 def _records(
-    chunk: list[tuple[int, list[str]]], context: object, report: ImportReport
+    chunk: list[tuple[int, list[str]]],
+    columns: ColumnMapping,
+    context: CleaningContext,
+    report: ImportReport,
 ) -> Iterator[Record]:
-    for row, values in chunk:
+    headers = columns.columns()
+    for row, cells in chunk:
         report.rows += 1
-        clean = cleaning.clean_row(row, values, context=context)
+        clean = clean_row(row, columns.values(cells), context=context, headers=headers)
         for severity, problems in (("error", clean.errors), ("warning", clean.warnings)):
             for e in problems:
                 report.row_errors.append(
@@ -189,27 +184,40 @@ def _error(row: int | None, column: str, value: object, reason: str, severity: s
     }
 
 
-def _record(clean: cleaning.CleanRow, report: ImportReport) -> Record:
-    f = clean.fields
-    point = f.get("point")
-    languages = [code for code in f.get("languages") or [] if code in LANGUAGE_CODES]
+def _record(clean: CleanRow, report: ImportReport) -> Record:
+    # A row may name the organisation, the listing, the service or any of them: the
+    # organisation falls back to the listing's name, the service to the listing's.
+    organisation = clean.organisation or clean.name or clean.service
+    precision = clean.precision or ("area" if clean.sensitive else None)
+    point = clean.point
     return Record(
         row=clean.row,
-        ref=str(f.get("ref") or "")[:200],
-        organisation=f["organisation"][:300],
-        service=(f.get("service") or "")[:300],
-        description=f.get("description") or "",
-        address=(f.get("address") or "")[:300],
-        postcode=f.get("postcode") or "",
-        locality=(f.get("locality") or "")[:120],
-        phones=[p[:40] for p in f.get("phones") or []],
-        email=(f.get("email") or "")[:254],
-        website=(f.get("website") or "")[:500],
-        opening_hours=(f.get("opening_hours") or "")[:500],
-        opening_hours_text=f.get("opening_hours_text") or "",
-        categories=sorted(set(f.get("categories") or [])),
-        languages=languages,
-        precision=f.get("precision") or None,
+        ref=clean.external_id,
+        organisation=organisation,
+        kind=clean.kind,
+        name=clean.name or organisation,
+        service=clean.service or clean.name or organisation,
+        description=clean.description,
+        address=clean.address,
+        address_extra=clean.address_extra,
+        postcode=clean.postcode,
+        locality=clean.locality,
+        area=clean.area,
+        municipality=clean.municipality,
+        accessibility=clean.accessibility,
+        phones=clean.phones,
+        email=clean.email,
+        website=clean.website,
+        opening_hours=clean.opening_hours,
+        opening_hours_text=clean.opening_hours_text,
+        categories=sorted(set(clean.categories)),
+        languages=[code for code in clean.languages if code in LANGUAGE_CODES],
+        audience=clean.audience,
+        cost=clean.cost,
+        fees=clean.fees,
+        eligibility=clean.eligibility,
+        how_to_access=clean.how_to_access,
+        precision=precision,
         lon=point.x if point is not None else None,
         lat=point.y if point is not None else None,
     )

@@ -18,11 +18,17 @@ COLUMNS = [
     ("ref", "text"),
     ("org_name", "text"),
     ("org_slug", "text"),
+    ("org_kind", "text"),
+    ("name", "text"),
     ("service_name", "text"),
     ("description", "text"),
     ("address", "text"),
+    ("address_extra", "text"),
     ("postcode", "text"),
     ("locality", "text"),
+    ("area_text", "text"),
+    ("municipality_text", "text"),
+    ("accessibility", "text"),
     ("phones", "text[]"),
     ("email", "text"),
     ("website", "text"),
@@ -30,6 +36,11 @@ COLUMNS = [
     ("opening_hours_text", "text"),
     ("categories", "text[]"),
     ("languages", "text[]"),
+    ("audience", "text[]"),
+    ("cost", "text"),
+    ("fees", "text"),
+    ("eligibility", "text"),
+    ("how_to_access", "text"),
     ("precision", "text"),
     ("lon", "double precision"),
     ("lat", "double precision"),
@@ -49,11 +60,17 @@ class Record:
     row: int
     ref: str
     organisation: str
+    kind: str
+    name: str
     service: str
     description: str
     address: str
+    address_extra: str
     postcode: str
     locality: str
+    area: str
+    municipality: str
+    accessibility: str
     phones: list[str]
     email: str
     website: str
@@ -61,6 +78,11 @@ class Record:
     opening_hours_text: str
     categories: list[str]
     languages: list[str]
+    audience: list[str]
+    cost: str
+    fees: str
+    eligibility: str
+    how_to_access: str
     precision: str | None
     lon: float | None
     lat: float | None
@@ -77,7 +99,7 @@ def building_key(record: Record) -> str:
         return f"{normalise(record.address)}|{record.postcode}"
     if record.lon is not None and record.lat is not None:
         return f"@{record.lon:.5f},{record.lat:.5f}"
-    return f"~{normalise(record.locality)}"
+    return f"~{normalise(record.area or record.locality or record.municipality)}"
 
 
 def create() -> None:
@@ -109,11 +131,17 @@ def copy_in(records: Iterable[Record]) -> int:
                         r.ref,
                         org,
                         slugify_greek(org),
-                        r.service or org,
+                        r.kind or "other",
+                        r.name or org,
+                        r.service or r.name or org,
                         r.description,
                         r.address,
+                        r.address_extra,
                         r.postcode,
                         r.locality,
+                        r.area,
+                        r.municipality,
+                        r.accessibility,
                         r.phones,
                         r.email,
                         r.website,
@@ -121,6 +149,11 @@ def copy_in(records: Iterable[Record]) -> int:
                         r.opening_hours_text,
                         r.categories,
                         r.languages,
+                        r.audience,
+                        r.cost or "unknown",
+                        r.fees,
+                        r.eligibility,
+                        r.how_to_access,
                         r.precision,
                         r.lon,
                         r.lat,

@@ -20,8 +20,10 @@ _POINT = "CASE WHEN n.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(n.lon, 
 # Location columns the file decides, compared to tell changed from unchanged.
 _LOCATION_FIELDS = {
     "organisation_id": "n.org_id",
-    "name": "left(n.org_name, 300)",
+    "name": "n.name",
     "address": "n.address",
+    "address_extra": "n.address_extra",
+    "accessibility": "n.accessibility",
     "postcode": "n.postcode",
     "locality": "n.locality",
     "phones": "n.phones",
@@ -59,7 +61,8 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
                 SELECT f.*, r.rows, NULL::bigint AS org_id, NULL::bigint AS id,
                        NULL::text AS action
                   FROM (SELECT DISTINCT ON (loc_ref) loc_ref, row_number, org_name, org_slug,
-                               address, postcode, locality, phones, email, website,
+                               org_kind, name, address, address_extra, accessibility, postcode,
+                               locality, phones, email, website,
                                opening_hours, opening_hours_text, precision, lon, lat,
                                geocode_precision, geocode_provider, geocode_query, needs_pin,
                                needs_regeocode
@@ -73,7 +76,8 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
                 SELECT DISTINCT ON (loc_ref, lower(service_name)) loc_ref, row_number,
                        left(service_name, 300) AS service_name, description,
                        ARRAY(SELECT DISTINCT unnest(categories) ORDER BY 1) AS categories,
-                       languages, NULL::bigint AS id, NULL::bigint AS loc_id,
+                       languages, audience, cost, fees, eligibility, how_to_access,
+                       NULL::bigint AS id, NULL::bigint AS loc_id,
                        NULL::bigint AS org_id, NULL::text AS action
                   FROM {STAGING} ORDER BY loc_ref, lower(service_name), row_number"""
         )
@@ -85,7 +89,7 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
             f"""INSERT INTO geo_organisation (slug, name, alternate_name, kind, description,
                        website, email, phones, source, created_at, updated_at)
                 SELECT DISTINCT ON (org_slug) left(org_slug, 120), left(org_name, 300), '',
-                       'other', '', '', '', '{{}}', %(source)s, now(), now()
+                       org_kind, '', '', '', '{{}}', %(source)s, now(), now()
                   FROM {LOC} ORDER BY org_slug, row_number
                 ON CONFLICT (slug) DO NOTHING""",
             p,
@@ -203,6 +207,9 @@ def _match_services(cur) -> None:
         f"""UPDATE {SVC} s SET action = CASE
                 WHEN sv.name <> s.service_name OR sv.description <> s.description
                   OR sv.languages::text[] IS DISTINCT FROM s.languages
+                  OR sv.audience::text[] IS DISTINCT FROM s.audience OR sv.cost <> s.cost
+                  OR sv.fees <> s.fees OR sv.eligibility <> s.eligibility
+                  OR sv.how_to_access <> s.how_to_access
                   OR ARRAY(SELECT c.slug::text FROM geo_service_categories sc
                              JOIN geo_category c ON c.id = sc.category_id
                             WHERE sc.service_id = sv.id ORDER BY 1) IS DISTINCT FROM s.categories
@@ -222,9 +229,10 @@ def _write_locations(cur, p: dict) -> None:
                    phones, email, website, accessibility, geocode_precision, geocode_provider,
                    geocode_query, needs_pin, needs_regeocode, source, source_ref, created_at,
                    updated_at)
-            SELECT n.id, n.org_id, left(n.org_name, 300), '', {_POINT},
-                   coalesce(n.precision, 'exact'), n.address, '', n.locality, n.postcode,
-                   n.opening_hours, n.opening_hours_text, n.phones, n.email, n.website, '',
+            SELECT n.id, n.org_id, n.name, '', {_POINT},
+                   coalesce(n.precision, 'exact'), n.address, n.address_extra, n.locality,
+                   n.postcode, n.opening_hours, n.opening_hours_text, n.phones, n.email,
+                   n.website, n.accessibility,
                    n.geocode_precision, n.geocode_provider, n.geocode_query, n.needs_pin,
                    n.needs_regeocode, %(source)s, n.loc_ref, now(), now()
               FROM {LOC} n WHERE n.action = 'new'""",
@@ -253,8 +261,8 @@ def _write_services(cur, p: dict) -> None:
         f"""INSERT INTO geo_service (id, organisation_id, name, description, languages, audience,
                    eligibility, cost, fees, how_to_access, opening_hours, is_active, source,
                    created_at, updated_at)
-            SELECT id, org_id, service_name, description, languages, '{{}}', '', 'unknown', '',
-                   '', '', true, %(source)s, now(), now()
+            SELECT id, org_id, service_name, description, languages, audience, eligibility,
+                   cost, fees, how_to_access, '', true, %(source)s, now(), now()
               FROM {SVC} WHERE action = 'new'""",
         p,
     )
@@ -264,7 +272,9 @@ def _write_services(cur, p: dict) -> None:
     )
     cur.execute(
         f"""UPDATE geo_service sv SET name = s.service_name, description = s.description,
-                   languages = s.languages, updated_at = now()
+                   languages = s.languages, audience = s.audience, cost = s.cost,
+                   fees = s.fees, eligibility = s.eligibility, how_to_access = s.how_to_access,
+                   updated_at = now()
               FROM {SVC} s WHERE s.id = sv.id AND s.action = 'changed'"""
     )
     cur.execute(

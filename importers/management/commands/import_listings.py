@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from importers.columns import MappingError, parse_mapping
 from importers.errors import UnreadableFile
 from importers.pipeline import ImportReport, run_import
 
@@ -13,15 +14,11 @@ from importers.pipeline import ImportReport, run_import
 SHOWN_ERRORS = 50
 
 
-def parse_mapping(text: str) -> dict[str, str]:
-    """'name=Επωνυμία,address=Διεύθυνση' → {"name": "Επωνυμία", "address": "Διεύθυνση"}."""
-    mapping = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        field, sep, header = part.partition("=")
-        if not sep or not field.strip() or not header.strip():
-            raise CommandError(f"--mapping: expected field=Header, got {part!r}")
-        mapping[field.strip()] = header.strip()
-    return mapping
+def mapping_argument(text: str) -> dict[str, str]:
+    try:
+        return parse_mapping(text)
+    except MappingError as exc:
+        raise CommandError(f"--mapping: {exc}") from exc
 
 
 class Command(BaseCommand):
@@ -42,8 +39,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--mapping",
-            type=parse_mapping,
-            help="field=Header pairs separated by commas, e.g. 'name=Επωνυμία,lat=Πλάτος'",
+            type=mapping_argument,
+            help="field=Header pairs separated by commas, e.g. 'name=Επωνυμία,lat=Πλάτος'; "
+            "saved for the source after a successful run",
         )
         parser.add_argument("--sheet", help="the sheet of a workbook (default: the first)")
         parser.add_argument(
