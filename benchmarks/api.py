@@ -94,7 +94,7 @@ def build_shapes(dbname: str, config: Config) -> tuple[list[Shape], dict]:
     r, c = config.requests, config.concurrent_requests
     info = {}
     with psycopg.connect(conninfo(dbname), autocommit=True) as conn:
-        points = _sample_points(conn, r + c + 400, rng)
+        points = _sample_points(conn, max(r + c + 400, 5000), rng)
         nearest = [
             {
                 "lon": round(x + rng.uniform(-0.01, 0.01), 5),
@@ -105,7 +105,8 @@ def build_shapes(dbname: str, config: Config) -> tuple[list[Shape], dict]:
         ]
         # A few dozen searched boxes; the rest are the same boxes moved by a metre or so, which
         # changes the URL (no response cache can answer) but not what is in them.
-        bbox_single, bbox_concurrent = max(10, r // 5), max(20, c // 5)
+        # A 5,000-feature page costs ~100x a nearest-10: fewer of them keep the run bounded.
+        bbox_single, bbox_concurrent = max(5, r // 6), max(8, c // 6)
         bases, counts = [], []
         for x, y in points[:20]:
             box, count = _bbox_around(conn, x, y)
@@ -124,12 +125,20 @@ def build_shapes(dbname: str, config: Config) -> tuple[list[Shape], dict]:
                 seen.setdefault(tile_of(x, y, z), None)
             tiles[z] = [{"z": z, "x": tx, "y": ty} for tx, ty in seen]
         info["distinct_tiles"] = {f"z{z}": len(v) for z, v in tiles.items()}
-    z8_single = min(max(10, r // 10), len(tiles[8]) // 2)
+    z8_single = min(max(5, r // 10), len(tiles[8]) // 2)
+    z12_single = min(r, len(tiles[12]) // 3)
+
+    def distinct(pool: list, single: int, want: int) -> int:
+        # never more requests than distinct ones left: a repeat could come from the API's cache
+        return max(1, min(want, len(pool) - single - config.clients))
+
     shapes = [
         Shape("nearest-10", "nearest", nearest, r, c),
         Shape(f"geojson bbox ~{BBOX_FEATURES}", "bbox", bboxes, bbox_single, bbox_concurrent),
-        Shape("tile z12", "tile", tiles[12], min(r, len(tiles[12]) // 2), c),
-        Shape("tile z8", "tile", tiles[8], z8_single, max(20, c // 10)),
+        Shape("tile z12", "tile", tiles[12], z12_single, distinct(tiles[12], z12_single, c)),
+        Shape(
+            "tile z8", "tile", tiles[8], z8_single, distinct(tiles[8], z8_single, max(8, c // 10))
+        ),
     ]
     return shapes, info
 
