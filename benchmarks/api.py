@@ -5,6 +5,7 @@ Every path gets the same requests; each request list is made of distinct request
 answered from a cache the others lack), and the cached path is measured on its own.
 """
 
+import contextlib
 import json
 import math
 import os
@@ -28,7 +29,7 @@ from benchmarks.servers import (
     install_tipg,
     tipg,
 )
-from benchmarks.sql import query_for
+from benchmarks.sql import SOURCES, query_for
 
 TILE_LAYER = os.environ.get("BENCH_TILE_LAYER", "all")
 BBOX_FEATURES = 5000
@@ -202,36 +203,87 @@ def load(spec: dict) -> dict:
     return json.loads(out.stdout)
 
 
-def measure_http(server: Server, urls: list[str], shape: Shape, clients: int, **extra) -> dict:
-    single = urls[: shape.single]
-    rest = urls[shape.single :]
-    concurrent = (rest * (shape.concurrent // max(len(rest), 1) + 1))[: shape.concurrent]
-    warm = urls[-clients:]
-    base = {"mode": "http", "port": server.port, **extra}
-    return {
-        "single": load({**base, "requests": single, "clients": 1, "warmup": warm[:1]}),
-        "concurrent": load({**base, "requests": concurrent, "clients": clients, "warmup": warm}),
-        "concurrent_repeats": len(rest) < shape.concurrent,
-    }
-
-
-def measure_sql(dbname: str, shape: Shape, clients: int) -> dict:
+def _targets(shape: Shape, dbname: str, server: Server, peer: Server | None) -> tuple[dict, dict]:
+    """The paths to measure for a shape, as load specs, and the ones that cannot be (why)."""
+    targets: dict = {}
+    missing: dict = {}
     queries = []
-    source = ""
     for q in shape.requests:
-        sql, params, source = query_for(shape.kind, q)
+        sql, params, _source = query_for(shape.kind, q)
         queries.append([sql, params])
-    single = queries[: shape.single]
-    rest = queries[shape.single :]
-    concurrent = (rest * (shape.concurrent // max(len(rest), 1) + 1))[: shape.concurrent]
-    base = {"mode": "sql", "conninfo": conninfo(dbname)}
-    return {
-        "single": load({**base, "requests": single, "clients": 1, "warmup": queries[-1:]}),
-        "concurrent": load(
-            {**base, "requests": concurrent, "clients": clients, "warmup": queries[-clients:]}
-        ),
-        "sql": source,
+    targets["database"] = {"mode": "sql", "conninfo": conninfo(dbname), "requests": queries}
+    targets["framework"] = {
+        "mode": "http",
+        "port": server.port,
+        "requests": [floor_url(shape.kind, q) for q in shape.requests],
     }
+    api_urls = [api_url(shape.kind, q) for q in shape.requests]
+    status, headers, body = probe(server, api_urls[-1])
+    if status == 200:
+        targets["api"] = {"mode": "http", "port": server.port, "requests": api_urls}
+        targets["api"]["example"] = _describe(shape.kind, headers, body)
+    else:
+        missing["api"] = f"HTTP {status} from {api_urls[-1]}"
+    if peer is None:
+        missing["tipg"] = "TiPg is not running (see the tipg entry)"
+    elif tipg_url(shape.kind, shape.requests[0]) is None:
+        missing["tipg"] = "not offered by OGC API Features/Tiles"
+    else:
+        urls = [tipg_url(shape.kind, q) for q in shape.requests]
+        status, headers, body = probe(peer, urls[-1])
+        if status == 200:
+            targets["tipg"] = {"mode": "http", "port": peer.port, "requests": urls}
+            targets["tipg"]["example"] = _describe(shape.kind, headers, body)
+        else:
+            missing["tipg"] = f"HTTP {status} from {urls[-1]}: {body[:200]!r}"
+    return targets, missing
+
+
+def measure_shape(shape: Shape, targets: dict, clients: int) -> dict:
+    """Single-client latency with the paths interleaved; req/s at `clients` clients per path, in
+    two rounds (paths in turn, then in reverse) so drifting load from elsewhere evens out."""
+    single = load(
+        {
+            "targets": {
+                name: {
+                    **{k: v for k, v in t.items() if k not in ("requests", "example")},
+                    "requests": t["requests"][: shape.single],
+                    "warmup": t["requests"][-1:],
+                }
+                for name, t in targets.items()
+            }
+        }
+    )
+    out = {name: {"single": single.get(name, single)} for name in targets}
+    half = shape.concurrent // 2
+    rounds = [(0, half), (half, shape.concurrent)]
+    for n, (lo, hi) in enumerate(rounds):
+        order = list(targets) if n == 0 else list(reversed(targets))
+        for name in order:
+            t = targets[name]
+            rest = t["requests"][shape.single : -clients]
+            items = (rest * (hi // max(len(rest), 1) + 1))[lo:hi]
+            spec = {k: v for k, v in t.items() if k not in ("requests", "example")}
+            run = load({**spec, "requests": items, "clients": clients,
+                        "warmup": t["requests"][-clients:]})  # fmt: skip
+            out[name].setdefault("concurrent_rounds", []).append(run)
+    for name in targets:
+        runs = out[name].pop("concurrent_rounds")
+        ok = sum(r.get("ok") or 0 for r in runs)
+        seconds = sum(r.get("seconds") or 0 for r in runs)
+        out[name]["concurrent"] = {
+            "clients": clients,
+            "requests": sum(r.get("requests") or 0 for r in runs),
+            "ok": ok,
+            "seconds": round(seconds, 3),
+            "rps": round(ok / seconds, 1) if seconds and ok else None,
+            "error_count": sum(abs(r.get("error_count") or 0) for r in runs),
+            "errors": [e for r in runs for e in r.get("errors", [])][:10],
+            "p50_ms_under_load": runs[0].get("p50_ms"),
+        }
+        if "example" in targets[name]:
+            out[name]["example"] = targets[name]["example"]
+    return out
 
 
 def probe(server: Server, url: str) -> tuple[int, dict[str, str], bytes]:
@@ -304,6 +356,7 @@ def run(config: Config, *, log_dir: Path) -> dict:
     result: dict = {
         "dataset": dataset,
         "pools": pool_info,
+        "sql": SOURCES,
         "shapes": {},
         "server": {
             "gunicorn": "--workers 2 --threads 4 (gthread), CONN_MAX_AGE=600, DEBUG off",
@@ -311,27 +364,21 @@ def run(config: Config, *, log_dir: Path) -> dict:
             "clients": config.clients,
         },
     }
-    for shape in shapes:
-        result["shapes"][shape.name] = {
-            "kind": shape.kind,
-            "single_requests": shape.single,
-            "concurrent_requests": shape.concurrent,
-            "paths": {"database": measure_sql(config.db_name, shape, config.clients)},
-        }
-    with gunicorn(config.db_name, log_dir=log_dir) as server:
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(gunicorn(config.db_name, log_dir=log_dir))
+        peer, result["tipg"] = _start_tipg(config, stack, log_dir=log_dir)
         for shape in shapes:
-            paths = result["shapes"][shape.name]["paths"]
-            urls = [floor_url(shape.kind, q) for q in shape.requests]
-            paths["framework"] = measure_http(server, urls, shape, config.clients)
-            api_urls = [api_url(shape.kind, q) for q in shape.requests]
-            status, headers, body = probe(server, api_urls[-1])
-            if status != 200:
-                paths["api"] = {"not_measured": f"HTTP {status} from {api_urls[-1]}"}
-                continue
-            paths["api"] = measure_http(server, api_urls, shape, config.clients)
-            paths["api"]["example"] = _describe(shape.kind, headers, body)
+            print(f"    {shape.name}", flush=True)
+            targets, missing = _targets(shape, config.db_name, server, peer)
+            paths = measure_shape(shape, targets, config.clients)
+            paths.update({name: {"not_measured": why} for name, why in missing.items()})
+            result["shapes"][shape.name] = {
+                "kind": shape.kind,
+                "single_requests": shape.single,
+                "concurrent_requests": shape.concurrent,
+                "paths": paths,
+            }
         result["cached"] = cached_path(server, shapes, config)
-    result["tipg"] = _run_tipg(config, shapes, result, log_dir=log_dir)
     return result
 
 
@@ -347,12 +394,13 @@ def _describe(kind: str, headers: dict, body: bytes) -> dict:
     return out
 
 
-def _run_tipg(config: Config, shapes: list[Shape], result: dict, *, log_dir: Path) -> dict:
+def _start_tipg(
+    config: Config, stack: contextlib.ExitStack, *, log_dir: Path
+) -> tuple[Server | None, dict]:
+    """TiPg on a view of the public points, or None and why it is not measured."""
     why = install_tipg()
     if why:
-        for shape in shapes:
-            result["shapes"][shape.name]["paths"]["tipg"] = {"not_measured": why}
-        return {"not_measured": why}
+        return None, {"not_measured": why}
     with psycopg.connect(conninfo(config.db_name), autocommit=True) as conn:
         conn.execute(TIPG_VIEW_SQL)
     from django.conf import settings
@@ -366,30 +414,10 @@ def _run_tipg(config: Config, shapes: list[Shape], result: dict, *, log_dir: Pat
         auth += ":" + quote(db["PASSWORD"], safe="")
     url = f"postgresql://{auth}@{host}:{db.get('PORT') or 5432}/{config.db_name}"
     try:
-        with tipg(url, log_dir=log_dir) as server:
-            for shape in shapes:
-                urls = [tipg_url(shape.kind, q) for q in shape.requests]
-                if urls[0] is None:
-                    result["shapes"][shape.name]["paths"]["tipg"] = {
-                        "not_measured": "not offered by OGC API Features/Tiles"
-                    }
-                    continue
-                status, headers, body = probe(server, urls[-1])
-                if status != 200:
-                    result["shapes"][shape.name]["paths"]["tipg"] = {
-                        "not_measured": f"HTTP {status} from {urls[-1]}: {body[:200]!r}"
-                    }
-                    continue
-                entry = measure_http(server, urls, shape, config.clients)
-                entry["example"] = _describe(shape.kind, headers, body)
-                result["shapes"][shape.name]["paths"]["tipg"] = entry
+        peer = stack.enter_context(tipg(url, log_dir=log_dir))
     except ServerFailed as exc:
-        for shape in shapes:
-            result["shapes"][shape.name]["paths"].setdefault(
-                "tipg", {"not_measured": "TiPg did not start (see tipg.log)"}
-            )
-        return {"not_measured": str(exc)[-1500:]}
-    return {"version": _tipg_version()}
+        return None, {"not_measured": str(exc)[-1500:]}
+    return peer, {"version": _tipg_version(), "collection": TIPG_COLLECTION}
 
 
 def _tipg_version() -> str:

@@ -66,6 +66,55 @@ class SqlClient:
         return 200, size
 
 
+def make_client(spec: dict) -> "HttpClient | SqlClient":
+    if spec["mode"] == "sql":
+        return SqlClient(spec["conninfo"])
+    return HttpClient(spec["port"], spec.get("headers", {}))
+
+
+def run_interleaved(spec: dict) -> dict:
+    """Single-client latency of several paths, their requests taken in turn (request i of each
+    path, the order rotating), so a burst of load from elsewhere falls on every path alike."""
+    targets = spec["targets"]
+    names = list(targets)
+    clients = {name: make_client(t) for name, t in targets.items()}
+    tallies = {name: Tally() for name in names}
+    for name, t in targets.items():
+        for item in t.get("warmup", []):
+            clients[name].request(item)  # not counted
+    count = min(len(t["requests"]) for t in targets.values())
+    spent = dict.fromkeys(names, 0.0)
+    for i in range(count):
+        for k in range(len(names)):
+            name = names[(i + k) % len(names)]
+            item = targets[name]["requests"][i]
+            t0 = time.perf_counter()
+            try:
+                status, size = clients[name].request(item)
+            except Exception as exc:  # reported with the figures, never hidden
+                tallies[name].errors.append(f"{item!s:.120}: {exc.__class__.__name__}: {exc}")
+                continue
+            ms = (time.perf_counter() - t0) * 1000
+            spent[name] += ms / 1000
+            tally = tallies[name]
+            tally.latencies.append(ms)
+            tally.statuses[str(status)] = tally.statuses.get(str(status), 0) + 1
+            tally.bytes += size
+            expect = set(targets[name].get("expect", [200]))
+            if status not in expect and len(tally.errors) < 20:
+                tally.errors.append(f"{item!s:.120}: HTTP {status}")
+    return {
+        name: summarise(
+            tallies[name],
+            spent[name],
+            requests=count,
+            clients=1,
+            expect=set(targets[name].get("expect", [200])),
+        )
+        for name in names
+    }
+
+
 def run(spec: dict) -> dict:
     clients = int(spec.get("clients", 1))
     items = spec["requests"]
@@ -74,12 +123,7 @@ def run(spec: dict) -> dict:
     lock = threading.Lock()
     next_index = iter(range(len(items)))
 
-    def make():
-        if spec["mode"] == "sql":
-            return SqlClient(spec["conninfo"])
-        return HttpClient(spec["port"], spec.get("headers", {}))
-
-    workers = [make() for _ in range(clients)]
+    workers = [make_client(spec) for _ in range(clients)]
     for worker, item in zip(workers, spec.get("warmup", []), strict=False):
         worker.request(item)  # opens the connection and warms each client once, not counted
     barrier = threading.Barrier(clients + 1)
@@ -114,14 +158,18 @@ def run(spec: dict) -> dict:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    return summarise(tally, elapsed, requests=len(items), clients=clients, expect=expect)
+
+
+def summarise(tally: Tally, elapsed: float, *, requests: int, clients: int, expect: set) -> dict:
     lat = tally.latencies
     ok = sum(v for k, v in tally.statuses.items() if int(k) in expect)
     return {
         "clients": clients,
-        "requests": len(items),
+        "requests": requests,
         "ok": ok,
         "errors": tally.errors[:20],
-        "error_count": len(items) - ok,
+        "error_count": requests - ok,
         "statuses": tally.statuses,
         "seconds": round(elapsed, 3),
         "rps": round(ok / elapsed, 1) if elapsed > 0 and ok else None,
@@ -137,4 +185,5 @@ def _round(value: float | None) -> float | None:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(json.load(sys.stdin))))
+    spec = json.load(sys.stdin)
+    print(json.dumps(run_interleaved(spec) if "targets" in spec else run(spec)))
