@@ -45,7 +45,7 @@ CLOSED_URL = "http://127.0.0.1:9"
 # --- the files ----------------------------------------------------------------------------------
 
 
-def write_csv(path: Path, rows: int, *, seed: int, coordinates: bool) -> Path:
+def write_csv(path: Path, rows: int, *, dbname: str, seed: int, coordinates: bool) -> Path:
     """A listings CSV of `rows` distinct addresses over Greece, with or without lat/lon."""
     import psycopg
 
@@ -54,7 +54,7 @@ def write_csv(path: Path, rows: int, *, seed: int, coordinates: bool) -> Path:
 
     rng = np.random.default_rng(seed)
     py = random.Random(seed)
-    with psycopg.connect(conninfo()) as conn:
+    with psycopg.connect(conninfo(dbname)) as conn:
         munis = [m for m in municipalities(conn, data_dir=data_dir()) if m.postcodes]
         categories = [r[0] for r in conn.execute("SELECT name_en FROM geo_category").fetchall()]
     weights = np.array([m.weight for m in munis])
@@ -386,10 +386,7 @@ def _measure(method: str, path: Path, rows: int, dbname: str, log_dir: Path) -> 
 
 
 def run(config: Config, *, log_dir: Path) -> dict:
-    from benchmarks.database import prepare
-
-    # The main dataset's database gives the areas and categories to draw the files from.
-    prepare(config.db_name, config.n, seed=config.seed)
+    # Its own database, with the areas and the seeded categories the files are drawn from.
     ensure_database(config.import_db_name)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
@@ -404,20 +401,22 @@ def run(config: Config, *, log_dir: Path) -> dict:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    db = config.import_db_name
     files = RESULTS_DIR / "files"
     files.mkdir(parents=True, exist_ok=True)
     big, small = config.import_rows, config.import_small_rows
     t = time.perf_counter()
-    coords = write_csv(files / f"listings-{big}.csv", big, seed=config.seed, coordinates=True)
+    coords = write_csv(
+        files / f"listings-{big}.csv", big, dbname=db, seed=config.seed, coordinates=True
+    )
     coords_small = write_csv(
-        files / f"listings-{small}.csv", small, seed=config.seed + 1, coordinates=True
+        files / f"listings-{small}.csv", small, dbname=db, seed=config.seed + 1, coordinates=True
     )
     addresses = write_csv(
-        files / f"addresses-{big}.csv", big, seed=config.seed + 2, coordinates=False
+        files / f"addresses-{big}.csv", big, dbname=db, seed=config.seed + 2, coordinates=False
     )
     result: dict = {"rows": big, "files_seconds": round(time.perf_counter() - t, 1), "methods": {}}
     methods = result["methods"]
-    db = config.import_db_name
     methods["pipeline (run_import)"] = _measure("pipeline", coords, big, db, log_dir)
     methods["ogr2ogr"] = _measure("ogr2ogr", coords, big, db, log_dir)
     methods["bulk_create"] = _measure("bulk_create", coords, big, db, log_dir)
