@@ -117,7 +117,7 @@ def print_tables(results: dict) -> None:
         rows = []
         for name, m in imp["methods"].items():
             if "not_measured" in m:
-                rows.append([name, "not measured: " + m["not_measured"][:60], "", ""])
+                rows.append([name, "not measured: " + m["not_measured"][:60], "", "", ""])
             else:
                 rows.append(
                     [
@@ -125,9 +125,11 @@ def print_tables(results: dict) -> None:
                         _fmt(m.get("rows_per_s")),
                         _fmt(m.get("seconds")),
                         _fmt(m.get("maxrss_mb")),
+                        _fmt(m.get("baseline_rss_mb")),
                     ]
                 )
-        print(_table(["method", "rows/s", "seconds", "peak RSS MB"], rows))
+        # The baseline is the worker's peak after Django has started, before the import.
+        print(_table(["method", "rows/s", "seconds", "peak RSS MB", "at start MB"], rows))
     elif imp:
         print(f"\nImport benchmark not measured: {imp.get('not_measured')}")
     mp = results.get("map") or {}
