@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class GeoConfig(AppConfig):
@@ -7,3 +8,6 @@ class GeoConfig(AppConfig):
 
     def ready(self) -> None:
         from geo import checks  # noqa: F401  (registers the database checks)
+        from geo.gazetteer.query import tune_trigram_matching
+
+        connection_created.connect(tune_trigram_matching, dispatch_uid="geo.trigram")

@@ -13,6 +13,8 @@ from pathlib import Path
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 from django.db import connection, transaction
 
+from geo.gazetteer import Settlement, read_settlements, update_search_names
+from geo.gazetteer.names import SETTLEMENTS_PATH
 from geo.models import Area
 from geo.text import slugify_greek
 
@@ -180,6 +182,8 @@ class LoadReport:
     unchanged: dict[str, int] = field(default_factory=dict)
     repaired: int = 0
     linked: int = 0
+    settlements: int = 0
+    named: int = 0
 
     def lines(self) -> list[str]:
         out = []
@@ -190,6 +194,10 @@ class LoadReport:
                 out.append(f"{level}: {c} created, {u} updated, {same} unchanged")
         out.append(f"{self.repaired} invalid geometries repaired with ST_MakeValid")
         out.append(f"{self.linked} areas linked to a parent")
+        out.append(
+            f"search names of {self.named} areas updated"
+            f" ({self.settlements} settlements from the gazetteer)"
+        )
         return out
 
 
@@ -303,14 +311,25 @@ def load_areas(base: str | Path, *, sources: list[AreaSource] | None = None) -> 
     for features in batches:
         for f in features:
             latest[(f.level, f.code)] = f
-    report = LoadReport()
+    settlements = _read_settlements(base)
+    report = LoadReport(settlements=len(settlements))
     with transaction.atomic():
         for f in latest.values():
             _upsert(f, report)
         _centre()
         _dissolve_regions(report)
         report.linked = _link_parents()
+        report.named = update_search_names(settlements)
     return report
+
+
+def _read_settlements(base: str) -> list[Settlement]:
+    """The ELSTAT settlement list beside the boundaries; search then works without it, on
+    the areas' own names and grammar rules only, so its absence is not an error."""
+    try:
+        return read_settlements(_read_text(base, SETTLEMENTS_PATH))
+    except (OSError, ValueError):
+        return []
 
 
 def _upsert(f: Feature, report: LoadReport) -> None:

@@ -6,7 +6,9 @@ opening-hours-py knows Greece's movable feasts (Clean Monday, Good Friday, Easte
 Monday, from Orthodox Easter) but not the days the state moves by law, such as Labour Day when 1 May
 falls in Holy Week (2027-05-04). The `holidays` package knows those, so it is the calendar of record
 for `PH`: on a day it lists and opening-hours-py does not, an expression that mentions PH is
-evaluated as on the nearest day, same weekday, that opening-hours-py counts as a public holiday.
+evaluated at the same time on the nearest day that opening-hours-py counts as a public holiday
+(2027-05-04 as 2027-05-03): right for the usual "PH off" or "PH 10:00-13:00", wrong only for rules
+that tie PH to a weekday or a season in the same expression.
 """
 
 import datetime as dt
@@ -66,10 +68,10 @@ def _library_knows_holiday(day: dt.date) -> bool:
 
 @lru_cache(maxsize=256)
 def _stand_in_holiday(day: dt.date) -> dt.date | None:
-    """The nearest day with the same weekday that opening-hours-py counts as a public holiday."""
-    for weeks in range(1, 60):
+    """The nearest day that opening-hours-py counts as a public holiday (the day before first)."""
+    for days in range(1, 184):
         for sign in (-1, 1):
-            other = day + dt.timedelta(weeks=sign * weeks)
+            other = day + dt.timedelta(days=sign * days)
             if _library_knows_holiday(other):
                 return other
     return None

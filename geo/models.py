@@ -7,8 +7,8 @@ public point of a location is kept by `geo.privacy`; output never reads `Locatio
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, GistIndex
-from django.db.models import Q
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
+from django.db.models import F, Func, Q, TextField, Value
 from django.utils.translation import gettext_lazy as _
 
 # Languages a service can be offered in (ISO 639-1, plus "sgn" for sign language).
@@ -97,6 +97,12 @@ class Category(Named):
         return self.name_en or self.name_el
 
 
+# The own-names section of Area.search_names (geo.gazetteer.names), indexed for trigram search.
+SEARCH_OWN_NAMES = Func(
+    F("search_names"), Value("/"), Value(1), function="split_part", output_field=TextField()
+)
+
+
 class Area(Named):
     class Level(models.TextChoices):
         REGION = "region", _("region")
@@ -141,6 +147,9 @@ class Area(Named):
             GinIndex(
                 name="area_search_names_trgm", fields=["search_names"], opclasses=["gin_trgm_ops"]
             ),
+            # The area's own names, the part before the settlements (geo.gazetteer.names): what
+            # fuzzy matching reads; the whole column would make every recheck slow.
+            GinIndex(OpClass(SEARCH_OWN_NAMES, name="gin_trgm_ops"), name="area_search_own_trgm"),
         ]
 
     def __str__(self) -> str:

@@ -13,3 +13,5 @@ urlpatterns = [
 ]
 # "/" redirects to the browser's language (Accept-Language), else Greek; API URLs stay stable.
 urlpatterns += i18n_patterns(path("", include("layers.page_urls")))
+
+handler404 = "layers.views.not_found"

@@ -13,11 +13,11 @@ from rest_framework.views import APIView
 
 from geo import search
 from geo.models import Area
-from geo.search import Circle, SearchError
+from geo.search import POINT_PARAMETER, Circle, SearchError
 from geo.search.places import locate
 from layers import caching, openapi, params
 from layers.models import Layer
-from layers.tiles import ALL, render_tile
+from layers.tiles import ALL, check_tile, render_tile
 
 
 class FirstRenderer(BaseContentNegotiation):
@@ -54,20 +54,28 @@ def _page_urls(request: HttpRequest, *, limit: int, offset: int) -> tuple[str, s
     return next_url, previous_url
 
 
-def geojson_page(request: HttpRequest, *, area: Area | None = None) -> HttpResponse:
-    filters = params.filters(request.GET, area_found=area)
+def geojson_page(request: HttpRequest, *, area_slug: str | None = None) -> HttpResponse:
+    """A page of locations; the parameters that need the database are read only when the page
+    is built, so a repeat is answered from the cache with one query (the data version)."""
     limit = params.integer(
         request.GET, "limit", default=params.PAGE_LIMIT_DEFAULT, low=1, high=params.PAGE_LIMIT_MAX
     )
     offset = params.integer(request.GET, "offset", default=0, low=0, high=10_000_000)
+    open_at = params.open_at(request.GET)
     next_url, previous_url = _page_urls(request, limit=limit, offset=offset)
 
     def build() -> str:
+        area = None
+        if area_slug is not None:
+            area = Area.objects.filter(slug=area_slug).first()
+            if area is None:
+                raise Http404("no such area")
+        filters = params.filters(request.GET, area_found=area, open_at=open_at)
         return search.locations_page(
             filters, limit=limit, offset=offset, next_url=next_url, previous_url=previous_url
         )
 
-    if filters.open_at is not None:
+    if open_at is not None:
         # Depends on the clock, not only on the data: no ETag, a short shared lifetime.
         response = HttpResponse(build(), content_type=openapi.GEOJSON)
         response["Cache-Control"] = "public, max-age=60"
@@ -94,7 +102,11 @@ class AreaLocations(PublicReadView):
     @extend_schema(
         operation_id="areas_locations",
         summary="The locations inside an area, as a GeoJSON FeatureCollection",
-        parameters=openapi.PAGING + [p for p in openapi.FILTERS if p.name != "area"],
+        parameters=[
+            openapi.AREA_SLUG,
+            *openapi.PAGING,
+            *[p for p in openapi.FILTERS if p.name != "area"],
+        ],
         responses={
             (200, openapi.GEOJSON): openapi.OpenApiResponse(openapi.PAGE),
             **openapi.NOT_MODIFIED,
@@ -103,10 +115,7 @@ class AreaLocations(PublicReadView):
         },
     )
     def get(self, request, slug: str):
-        area = Area.objects.filter(slug=slug).first()
-        if area is None:
-            raise Http404("no such area")
-        return geojson_page(request, area=area)
+        return geojson_page(request, area_slug=slug)
 
 
 class NearestLocations(PublicReadView):
@@ -121,16 +130,16 @@ class NearestLocations(PublicReadView):
     )
     def get(self, request):
         query = request.GET
-        if query.get("point") and query.get("near") is not None:
+        if query.get(POINT_PARAMETER) and query.get("near") is not None:
             raise SearchError("near", "give either point or near, not both")
         place = None
-        if raw := query.get("point"):
-            centre = params.point(raw)
+        if raw := query.get(POINT_PARAMETER):
+            centre = params.centre(raw)
         elif "near" in query:
             place = locate(query["near"])
             centre = place.centre
         else:
-            raise SearchError("point", "give point=lon,lat or near=<address or area name>")
+            raise SearchError(POINT_PARAMETER, "give point=lon,lat or near=<address or area name>")
         limit = params.integer(
             query,
             "limit",
@@ -139,7 +148,7 @@ class NearestLocations(PublicReadView):
             high=params.NEAREST_LIMIT_MAX,
         )
         inside_area = place.area if place and params.boolean(query, "inside") else None
-        filters = params.filters(query, area_found=inside_area)
+        filters = params.filters(query, area_found=inside_area, open_at=params.open_at(query))
         if raw := query.get("dist"):
             try:
                 metres = float(raw)
@@ -210,14 +219,21 @@ class Tile(PublicReadView):
     @extend_schema(
         operation_id="tiles",
         summary="A vector tile of a layer's locations ('all' for every location)",
-        responses={**openapi.TILE_RESPONSE, **openapi.NOT_MODIFIED, **openapi.BAD_REQUEST},
+        parameters=openapi.TILE_PATH,
+        responses={
+            **openapi.TILE_RESPONSE,
+            **openapi.NOT_MODIFIED,
+            **openapi.BAD_REQUEST,
+            **openapi.NOT_FOUND,
+        },
     )
     def get(self, request, layer: str, z: int, x: int, y: int):
-        filters = None
-        if layer != ALL:
-            filters = search.Filters(selection=params.selection(params.layer(layer)))
-        return caching.versioned(
-            request,
-            lambda: render_tile(z, x, y, layer_name=layer, filters=filters),
-            content_type=openapi.MVT,
-        )
+        check_tile(z, x, y)
+
+        def build() -> bytes:
+            filters = None
+            if layer != ALL:
+                filters = search.Filters(selection=params.selection(params.layer(layer)))
+            return render_tile(z, x, y, layer_name=layer, filters=filters)
+
+        return caching.versioned(request, build, content_type=openapi.MVT)

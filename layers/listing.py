@@ -6,17 +6,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import opening_hours
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from geo import hours
 from geo.models import LANGUAGE_CODES, Area, Category, Location, Service
 from geo.privacy import PUBLIC, distance_band
-from geo.text import transliterate
+from geo.search import SearchError
+from geo.search.places import locate
+from layers.models import Layer
 
 # geo.privacy's distance bands, as a person reads them in each language.
 BAND_LABELS = {
@@ -31,14 +32,22 @@ BAND_LABELS = {
     "> 50 km": _("over 50 km"),
 }
 ATHENS = ZoneInfo("Europe/Athens")
+# The legend's entry for locations in no layer.
+OTHER_LAYER = "other"
 # Where the map opens when the URL says nothing: central Athens.
 DEFAULT_CENTRE = (23.7275, 37.9838)
 DEFAULT_ZOOM = 13
 # The no-JS list and the print sheet show this many; the map loads the rest through the API.
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 # Candidates read to find `PAGE_SIZE` open ones when "open now" is asked for.
 OPEN_NOW_CANDIDATES = 500
-_AREA_RANK = {"neighbourhood": 0, "municipal_unit": 1, "municipality": 2}
+_AREA_ZOOM = {
+    Area.Level.NEIGHBOURHOOD: 15,
+    Area.Level.MUNICIPAL_UNIT: 14,
+    Area.Level.MUNICIPALITY: 13,
+    Area.Level.REGIONAL_UNIT: 11,
+    Area.Level.REGION: 9,
+}
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,7 @@ class Filters:
     near: str = ""
     centre: tuple[float, float] | None = None  # lon, lat
     zoom: int | None = None
-    layers: tuple[str, ...] = ()  # top-level categories shown; empty means all
+    layers: tuple[str, ...] = ()  # layers shown (slugs, or OTHER_LAYER); empty means all
 
     def as_query(self) -> dict[str, str]:
         """The filters as query parameters, without the map position."""
@@ -91,6 +100,7 @@ def parse_filters(params: QueryDict) -> Filters:
     """Read the URL's state; unknown categories and languages and bad numbers are dropped, since a
     shared link should still open on something useful."""
     known = set(Category.objects.values_list("slug", flat=True))
+    layers = {*Layer.objects.filter(active=True).values_list("slug", flat=True), OTHER_LAYER}
     lat = _float(params.get("lat"), 34.0, 42.5)
     lon = _float(params.get("lon"), 19.0, 30.0)
     zoom = _float(params.get("z"), 5, 19)
@@ -102,7 +112,7 @@ def parse_filters(params: QueryDict) -> Filters:
         near=params.get("near", "").strip()[:200],
         centre=(lon, lat) if lat is not None and lon is not None else None,
         zoom=int(zoom) if zoom is not None else None,
-        layers=tuple(c for c in _csv(params, "layers") if c in known),
+        layers=tuple(c for c in _csv(params, "layers") if c in layers),
     )
 
 
@@ -117,33 +127,14 @@ class Place:
 
 
 def find_place(text: str) -> Place | None:
-    """An area whose name or transliterated slug contains `text`, smallest areas first.
-
-    A stopgap until the Greek-aware area search (geo.text / `/api/areas/`) lands; it already
-    takes Greek, Latin ("Kypseli") and ELOT transliteration, not every Greeklish spelling.
-    """
-    text = text.strip()
-    if len(text) < 2:
+    """Where `near` points: an area by name (Greek, Greeklish or English) or an address, through
+    geo.search.places; None when nothing is found or the text cannot name a place."""
+    try:
+        found = locate(text)
+    except SearchError:
         return None
-    slug = slugify(transliterate(text))
-    match = Q(name__icontains=text) | Q(name_el__icontains=text) | Q(name_en__icontains=text)
-    if slug:
-        match |= Q(slug__icontains=slug)
-    candidates = list(
-        Area.objects.filter(match, level__in=_AREA_RANK).only(
-            "slug", "name", "level", "centroid", "name_el", "name_en", "names"
-        )[:50]
-    )
-    if not candidates:
-        return None
-
-    def rank(area: Area) -> tuple[int, int, int]:
-        exact = area.slug == slug or area.name.lower() == text.lower()
-        return (0 if exact else 1, _AREA_RANK[area.level], len(area.name))
-
-    best = min(candidates, key=rank)
-    zoom = {"neighbourhood": 15, "municipal_unit": 14, "municipality": 13}[best.level]
-    return Place(label=best.name, lon=best.centroid.x, lat=best.centroid.y, zoom=zoom)
+    zoom = _AREA_ZOOM.get(found.area.level, 13) if found.area else 17
+    return Place(label=found.label, lon=found.centre.lon, lat=found.centre.lat, zoom=zoom)
 
 
 def public_locations() -> QuerySet[Location]:
@@ -159,7 +150,7 @@ def public_locations() -> QuerySet[Location]:
     )
 
 
-def _category_slugs(slugs: tuple[str, ...]) -> set[str]:
+def category_tree(slugs: tuple[str, ...]) -> set[str]:
     """The categories and their sub-categories."""
     found = set(slugs)
     frontier = set(slugs)
@@ -177,16 +168,15 @@ def filtered(filters: Filters) -> QuerySet[Location]:
     services = Service.objects.filter(is_active=True)
     narrowed = False
     if filters.categories:
-        services = services.filter(categories__slug__in=_category_slugs(filters.categories))
-        narrowed = True
-    if filters.layers:
-        services = services.filter(categories__slug__in=_category_slugs(filters.layers))
+        services = services.filter(categories__slug__in=category_tree(filters.categories))
         narrowed = True
     if filters.languages:
         services = services.filter(languages__overlap=list(filters.languages))
         narrowed = True
     if narrowed:
         qs = qs.filter(services__in=services)
+    if filters.layers:
+        qs = qs.filter(in_layers(filters.layers))
     if filters.q:
         qs = qs.filter(
             Q(name__icontains=filters.q)
@@ -196,18 +186,34 @@ def filtered(filters: Filters) -> QuerySet[Location]:
     return qs.distinct() if narrowed or filters.q else qs
 
 
+def _layer_match(layer: Layer) -> Q:
+    slugs = category_tree(tuple(c.slug for c in layer.categories.all()))
+    match = Q(services__in=Service.objects.filter(is_active=True, categories__slug__in=slugs))
+    if layer.organisation_kinds:
+        match |= Q(organisation__kind__in=layer.organisation_kinds)
+    return match
+
+
+def in_layers(slugs: tuple[str, ...]) -> Q:
+    """Locations in any of the layers `slugs` (OTHER_LAYER: in no active layer at all)."""
+    wanted = Q(pk__in=[])
+    every = Q(pk__in=[])
+    for layer in Layer.objects.filter(active=True).prefetch_related("categories"):
+        match = _layer_match(layer)
+        every |= match
+        if layer.slug in slugs:
+            wanted |= match
+    if OTHER_LAYER in slugs:
+        wanted |= ~Q(pk__in=Location.objects.filter(every).values("pk"))
+    return Q(pk__in=Location.objects.filter(wanted).values("pk"))
+
+
 def is_open(expression: str, *, at: datetime) -> bool | None:
-    """Whether OSM `opening_hours` says open at `at`; None when unknown or unparseable."""
-    if not expression:
+    """Whether the OSM `opening_hours` say open at `at` (geo.hours, with the Greek holidays);
+    None when there are no hours or they cannot be read."""
+    if not expression or not hours.is_valid(expression):
         return None
-    try:
-        hours = opening_hours.OpeningHours(expression)
-        local = at.astimezone(ATHENS).replace(tzinfo=None)
-        if hours.is_unknown(local):
-            return None
-        return bool(hours.is_open(local))
-    except (opening_hours.ParserError, ValueError):
-        return None
+    return hours.is_open(expression, at)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from geo.models import LANGUAGE_CODES, Organisation, Service
+from geo.search import POINT_PARAMETER
 from layers.params import NEAREST_LIMIT_MAX, PAGE_LIMIT_MAX
 
 _string = {"type": "string"}
@@ -183,10 +184,26 @@ PAGING = [
     _p("offset", "features to skip", int),
 ]
 NEAREST_PARAMS = [
-    _p("point", "lon,lat (WGS84) to search from"),
+    _p(POINT_PARAMETER, "lon,lat (WGS84) to search from"),
     _p("near", "an address or an area name to search from (instead of point)"),
     _p("inside", "with an area in `near`: only locations inside it", bool),
     _p("limit", f"how many, 1..{NEAREST_LIMIT_MAX}", int),
     _p("dist", "only locations within this many metres", float),
+]
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+AREA_SLUG = OpenApiParameter(
+    "slug", str, OpenApiParameter.PATH, description="the area's slug", pattern=SLUG_PATTERN
+)
+TILE_PATH = [
+    OpenApiParameter(
+        "layer",
+        str,
+        OpenApiParameter.PATH,
+        description="a layer slug, or 'all'",
+        pattern=SLUG_PATTERN,
+    ),
+    OpenApiParameter("z", int, OpenApiParameter.PATH, description="zoom, 0..22"),
+    OpenApiParameter("x", int, OpenApiParameter.PATH, description="column, 0..2^z-1"),
+    OpenApiParameter("y", int, OpenApiParameter.PATH, description="row, 0..2^z-1"),
 ]
 TILE_RESPONSE = {(200, MVT): OpenApiResponse(OpenApiTypes.BINARY, description="a vector tile")}

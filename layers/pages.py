@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from geo.models import LANGUAGE_CODES, Category
 from geo.privacy import distance_band
 from layers import listing, printmap
+from layers.models import Layer
 
 
 def language_name(code: str) -> str:
@@ -57,6 +58,35 @@ def category_info(language: str) -> list[dict]:
     ]
 
 
+def layer_info(language: str) -> list[dict]:
+    """The legend: every active layer with its name in `language`, colour, icon, and what it
+    selects (categories with their sub-categories, organisation kinds), then "other services"."""
+    out = []
+    for layer in Layer.objects.filter(active=True).prefetch_related("categories"):
+        slugs = listing.category_tree(tuple(c.slug for c in layer.categories.all()))
+        out.append(
+            {
+                "slug": layer.slug,
+                "name": layer.name_in(language),
+                "colour": layer.colour,
+                "icon": static(f"icons/{layer.icon}.svg"),
+                "categories": sorted(slugs),
+                "kinds": list(layer.organisation_kinds),
+            }
+        )
+    out.append(
+        {
+            "slug": listing.OTHER_LAYER,
+            "name": _("Other services"),
+            "colour": "#455a64",
+            "icon": static("icons/social-services.svg"),
+            "categories": [],
+            "kinds": [],
+        }
+    )
+    return out
+
+
 def _served(url: str) -> str | None:
     """`url` if this server answers it: the area suggestions appear once /api/areas/ exists."""
     try:
@@ -89,13 +119,14 @@ class MapPage(TemplateView):
         # Distances are told from the place searched for, else from the middle of the map.
         origin = (place.lon, place.lat) if place else centre
         categories = category_info(language)
+        layers = layer_info(language)
         ctx.update(
             filters=filters,
             place=place,
             near_not_found=bool(filters.near and not place),
             entries=listing.nearest(filters, centre=origin, now=timezone.now()),
             categories=categories,
-            top_categories=[c for c in categories if c["isTop"]],
+            legend_layers=layers,
             languages=[(code, language_name(code)) for code in LANGUAGE_CODES],
             map_config={
                 "lang": language,
@@ -104,6 +135,11 @@ class MapPage(TemplateView):
                 "centre": [centre[1], centre[0]],
                 "zoom": zoom,
                 "origin": [origin[1], origin[0]] if place else None,
+                "notFound": (
+                    _("No area found for “%(near)s”.") % {"near": filters.near}
+                    if filters.near and not place
+                    else ""
+                ),
                 "bands": _bands(),
                 "pageSize": listing.PAGE_SIZE,
                 "api": {
@@ -112,6 +148,7 @@ class MapPage(TemplateView):
                 },
                 "detailUrl": reverse("location", args=[0]),
                 "categories": {c["slug"]: c for c in categories},
+                "layers": layers,
                 "languages": {code: language_name(code) for code in LANGUAGE_CODES},
                 "text": _js_text(),
             },
@@ -246,9 +283,10 @@ def print_map(request: HttpRequest) -> HttpResponse:
 def categories_css(request: HttpRequest) -> HttpResponse:
     """Category colours as classes, so that pages need no inline styles (CSP-friendly)."""
     rules = [
-        f".cat-{c.slug}{{--cat:{c.colour};background-color:{c.colour}}}"
+        f".cat-{c.slug}{{background-color:{c.colour}}}"
         for c in Category.objects.only("slug", "colour")
-    ]
+    ] + [f".layer-{x.slug}{{background-color:{x.colour}}}" for x in Layer.objects.all()]
+    rules.append(f".layer-{listing.OTHER_LAYER}{{background-color:#455a64}}")
     response = HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -11,7 +11,15 @@ from django.utils import timezone
 from geo.gazetteer import InvalidQuery, resolve_area
 from geo.hours import ATHENS
 from geo.models import Area
-from geo.search import BBox, Filters, LonLat, SearchError, Selection, category_ids
+from geo.search import (
+    POINT_PARAMETER,
+    BBox,
+    Filters,
+    LonLat,
+    SearchError,
+    Selection,
+    category_ids,
+)
 from geo.text import strip_accents
 from layers.models import Layer
 
@@ -42,10 +50,11 @@ def _numbers(name: str, raw: str, count: int) -> list[float]:
     return values
 
 
-def point(raw: str) -> LonLat:
-    lon, lat = _numbers("point", raw, 2)
+def centre(raw: str) -> LonLat:
+    """The search centre from `lon,lat`."""
+    lon, lat = _numbers(POINT_PARAMETER, raw, 2)
     if _in_greece(lat, lon) and not _in_greece(lon, lat):
-        raise SearchError("point", "looks like lat,lon; give lon,lat (longitude first)")
+        raise SearchError(POINT_PARAMETER, "looks like lat,lon; give lon,lat (longitude first)")
     return LonLat(lon, lat)
 
 
@@ -131,8 +140,10 @@ def text(raw: str) -> str:
     return strip_accents(raw)
 
 
-def filters(params: QueryDict, *, area_found: Area | None = None) -> Filters:
-    """The filters every location endpoint shares."""
+def filters(
+    params: QueryDict, *, area_found: Area | None = None, open_at: dt.datetime | None = None
+) -> Filters:
+    """The filters every location endpoint shares (`open_at` as read by `open_at()`)."""
     found_area = area_found
     if found_area is None and (raw := params.get("area")):
         found_area = area(raw)
@@ -145,5 +156,5 @@ def filters(params: QueryDict, *, area_found: Area | None = None) -> Filters:
         area_id=found_area.pk if found_area else None,
         bbox=bbox(params["in_bbox"]) if params.get("in_bbox") else None,
         text=text(params.get("q", "")),
-        open_at=open_at(params),
+        open_at=open_at,
     )

@@ -64,12 +64,36 @@ def areas(db):
     }
 
 
+@pytest.fixture(autouse=True)
+def geocoder_offline_by_default(settings):
+    """No test reaches the internet: a geocoder asked outside the `fake_nominatim` fixture finds
+    a closed local port (and falls back to the local chain, marked to re-geocode)."""
+    settings.GEITONIA_NOMINATIM_URL = "http://127.0.0.1:9"
+    settings.GEITONIA_GEOCODER_RETRIES = 0
+
+
 # --- the API contract: every response checked against our own OpenAPI schema ----------------
+@pytest.fixture
+def wsgi_in_test_transaction():
+    """Let requests through the WSGI app (schemathesis) run inside the test's transaction:
+    Django's own test client does the same, since these signals would close its connection."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="session")
-def api_schema():
+def api_schema(django_db_blocker):
+    """Our OpenAPI schema, loaded through the WSGI app (no network)."""
     from geo.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    with django_db_blocker.unblock():
+        return schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 def openapi_path(path: str) -> str:
@@ -83,9 +107,7 @@ def check_against_schema(api_schema, path: str, query: dict, response) -> None:
     prepared = requests.Request("GET", f"http://testserver{path}", params=query).prepare()
     headers = {name.lower(): [value] for name, value in response.headers.items()}
     operation.validate_response(
-        schemathesis.Response(
-            response.status_code, headers, response.content, prepared, 0.0, True
-        )
+        schemathesis.Response(response.status_code, headers, response.content, prepared, 0.0, True)
     )
 
 

@@ -10,8 +10,8 @@ from geo.models import Category, Location
 from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
 
 
-def place(name, lon, lat, category="health", languages=("el",), **extra):
-    org = OrganisationFactory(name=f"{name} org", phones=["+30 210 123 4567"])
+def place(name, lon, lat, category="health", languages=("el",), kind="ngo", **extra):
+    org = OrganisationFactory(name=f"{name} org", phones=["+30 210 123 4567"], kind=kind)
     loc = LocationFactory(organisation=org, name=name, point=Point(lon, lat, srid=4326), **extra)
     ServiceFactory(
         organisation=org,
@@ -41,7 +41,7 @@ def test_the_api_has_no_language_prefix(client, db):
 def test_map_page_lists_services_without_javascript(client, kypseli, areas):
     far = place("Συσσίτιο Βόλου", 22.95, 39.36, category="food")
     html = client.get("/en/?near=Kypseli").content.decode()
-    names = re.findall(r'class="entry-name"><a href="[^"]+">([^<]+)<', html)
+    names = re.findall(r'class="entry-name" dir="auto"><a href="[^"]+">([^<]+)<', html)
     assert names == ["Ιατρείο Κυψέλης", "Συσσίτιο Βόλου"]
     assert "Open now" in html and 'href="tel:+302101234567"' in html
     assert f'href="/en/locations/{far.id}/"' in html
@@ -55,6 +55,14 @@ def test_filters_in_the_url_narrow_the_list(client, kypseli):
     assert "Νομική βοήθεια" in html and "Ιατρείο Κυψέλης" not in html
     html = client.get("/en/?layers=health").content.decode()
     assert "Ιατρείο Κυψέλης" in html and "Νομική βοήθεια" not in html
+    html = client.get("/en/?layers=legal-asylum").content.decode()
+    assert "Ιατρείο Κυψέλης" not in html and "Νομική βοήθεια" in html
+
+
+def test_the_other_layer_holds_locations_in_no_layer(client, kypseli):
+    place("Μαθήματα ελληνικών", 23.7355, 37.9864, category="education")
+    html = client.get("/en/?layers=other").content.decode()
+    assert "Μαθήματα ελληνικών" in html and "Ιατρείο Κυψέλης" not in html
 
 
 def test_arabic_and_farsi_pages_are_right_to_left_with_names_in_their_language(client, kypseli):

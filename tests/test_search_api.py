@@ -12,6 +12,7 @@ from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
 pytestmark = pytest.mark.django_db
 
 SYNTAGMA = (23.7348, 37.9755)
+SYNTAGMA_TEXT = "23.7348,37.9755"
 # Inside Kypseli (Φωκίωνος Νέγρη) and inside Exarcheia (Πλατεία Εξαρχείων).
 IN_KYPSELI = Point(23.7405, 37.9995, srid=4326)
 IN_EXARCHEIA = Point(23.7355, 37.9864, srid=4326)
@@ -29,7 +30,7 @@ def _names(response) -> list[str]:
 
 
 def test_nearest_hospitals_come_in_true_distance_order(api, hospitals):
-    response = api("/api/locations/nearest/", point="%s,%s" % SYNTAGMA, limit=10, category="hospital")
+    response = api("/api/locations/nearest/", point=SYNTAGMA_TEXT, limit=10, category="hospital")
     assert response.status_code == 200
     features = response.json()["features"]
     assert len(features) == 10
@@ -62,11 +63,23 @@ def test_nearest_distance_is_a_band_for_non_exact_locations(api, areas):
 
 
 def test_nearest_within_dist_and_limit(api, hospitals):
-    near = api("/api/locations/nearest/", point="%s,%s" % SYNTAGMA, limit=50, dist=1500, category="hospital")
+    near = api(
+        "/api/locations/nearest/",
+        point=SYNTAGMA_TEXT,
+        limit=50,
+        dist=1500,
+        category="hospital",
+    )
     features = near.json()["features"]
     assert features, "there are hospitals within 1.5 km of Syntagma"
     assert all(f["properties"]["distance"]["metres"] <= 1500 for f in features)
-    far = api("/api/locations/nearest/", point="%s,%s" % SYNTAGMA, limit=50, dist=3000, category="hospital")
+    far = api(
+        "/api/locations/nearest/",
+        point=SYNTAGMA_TEXT,
+        limit=50,
+        dist=3000,
+        category="hospital",
+    )
     assert len(far.json()["features"]) > len(features)
 
 
@@ -217,7 +230,9 @@ def test_a_change_to_the_data_changes_the_etag(client, varied):
     assert "Ιατρείο (νέο όνομα)" in after.content.decode()
 
 
-def test_repeated_layer_requests_come_from_the_server_cache(client, varied, django_assert_num_queries):
+def test_repeated_layer_requests_come_from_the_server_cache(
+    client, varied, django_assert_num_queries
+):
     client.get("/api/locations/?limit=10")
     with django_assert_num_queries(1):  # the data version only
         again = client.get("/api/locations/?limit=10")

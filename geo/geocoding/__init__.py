@@ -3,10 +3,14 @@
 Public interface (import from `geo.geocoding`):
 
     geocode(address: AddressQuery | str, *, geocoder: str | None = None,
-            fallback_when_unavailable: bool = True) -> Geocoded
+            fallback_when_unavailable: bool = True, retries: int | None = None) -> Geocoded
     geocode_many(addresses: Iterable[AddressQuery | str], *, geocoder: str | None = None,
-                 fallback_when_unavailable: bool = True) -> list[Geocoded]
+                 fallback_when_unavailable: bool = True, retries: int | None = None)
+                 -> list[Geocoded]
         Same answers, in order; cache hits for the whole batch in one query (use it for imports).
+        `retries` None: settings.GEITONIA_GEOCODER_RETRIES; a web request may want 0, so that a
+        provider outage costs one timeout, not the whole backoff.
+    Geocoded.lonlat -> (lon, lat) | None: the position without building a GEOS Point (bulk).
     AddressQuery(street="", house_number="", postcode="", locality="", municipality="", area="",
                  country="gr")  frozen; `street` may carry the number ("Νοταρά 34") and corners
                  ("Νοταρά 34 & Δεληγιάννη": the first street is used).
@@ -42,7 +46,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from geo.geocoding import cache, nominatim
-from geo.geocoding.fallback import area_at, place_locally
+from geo.geocoding.fallback import LocalChain, area_at
 from geo.geocoding.query import AddressQuery, text_query_key
 from geo.geocoding.result import (
     LOCAL,
@@ -56,6 +60,7 @@ from geo.geocoding.result import (
 from geo.models import Area
 
 __all__ = [
+    "GEOCODERS",
     "LOCAL",
     "OFFLINE",
     "AddressQuery",
@@ -77,11 +82,15 @@ def geocode(
     *,
     geocoder: str | None = None,
     fallback_when_unavailable: bool = True,
+    retries: int | None = None,
 ) -> Geocoded:
     """Place one address. Raises GeocoderMisconfigured, and GeocoderUnavailable only when
     `fallback_when_unavailable` is False."""
     return geocode_many(
-        [address], geocoder=geocoder, fallback_when_unavailable=fallback_when_unavailable
+        [address],
+        geocoder=geocoder,
+        fallback_when_unavailable=fallback_when_unavailable,
+        retries=retries,
     )[0]
 
 
@@ -90,6 +99,7 @@ def geocode_many(
     *,
     geocoder: str | None = None,
     fallback_when_unavailable: bool = True,
+    retries: int | None = None,
 ) -> list[Geocoded]:
     """Place many addresses, in order; cache hits for the whole batch in one query."""
     name = (geocoder or settings.GEITONIA_GEOCODER or nominatim.NAME).strip().lower()
@@ -98,25 +108,26 @@ def geocode_many(
             f"Unknown geocoder {name!r}: use one of {', '.join(GEOCODERS)}."
         )
     items = [_Item.of(a) for a in addresses]
+    local = LocalChain()
     if name == OFFLINE:
-        return [place_locally(i.address, display_query=i.query) for i in items]
+        return [local.place(i.address, display_query=i.query) for i in items]
     nominatim.client()  # refuses a missing or default User-Agent before anything is asked
     known = cache.lookup_many(i.key for i in items if i.key)
     areas = _areas({e.area_id for e in known.values() if e.area_id})
     results = []
     for item in items:
         if not item.key:
-            results.append(place_locally(item.address, display_query=item.query))
+            results.append(local.place(item.address, display_query=item.query))
             continue
         entry = known.get(item.key)
         if entry is None:
             try:
-                entry = _ask(item)
+                entry = _ask(item, retries=retries)
             except GeocoderUnavailable:
                 if not fallback_when_unavailable:
                     raise
                 results.append(
-                    place_locally(item.address, needs_regeocode=True, display_query=item.query)
+                    local.place(item.address, needs_regeocode=True, display_query=item.query)
                 )
                 continue
             known[item.key] = entry
@@ -125,7 +136,7 @@ def geocode_many(
             fresh = True
         else:
             fresh = False
-        results.append(_from_entry(item, entry, areas, cached=not fresh))
+        results.append(_from_entry(item, entry, areas, local, cached=not fresh))
     return results
 
 
@@ -144,13 +155,13 @@ class _Item:
         return cls(text, text_query_key(text) if text else "", text)
 
 
-def _ask(item: _Item) -> cache.Entry:
+def _ask(item: _Item, *, retries: int | None) -> cache.Entry:
     """Ask the provider (structured, then free text), cache the answer or the miss."""
     answer = None
     if isinstance(item.address, AddressQuery) and (params := item.address.structured()):
-        answer = nominatim.search(params)
+        answer = nominatim.search(params, retries=retries)
     if answer is None or answer.precision not in _GOOD_ENOUGH:
-        text_answer = nominatim.search(item.query)
+        text_answer = nominatim.search(item.query, retries=retries)
         if text_answer is not None and (
             answer is None
             or PRECISION_RANK[text_answer.precision] < PRECISION_RANK[answer.precision]
@@ -172,11 +183,12 @@ def _ask(item: _Item) -> cache.Entry:
 
 
 def _from_entry(
-    item: _Item, entry: cache.Entry, areas: dict[int, Area], *, cached: bool
+    item: _Item, entry: cache.Entry, areas: dict[int, Area], chain: LocalChain, *, cached: bool
 ) -> Geocoded:
+    """The provider's answer, unless it found nothing or the local chain places it finer."""
     local = None
     if not entry.found or entry.precision not in _GOOD_ENOUGH:
-        local = place_locally(item.address, display_query=item.query)
+        local = chain.place(item.address, display_query=item.query)
     if not entry.found:
         return local
     found = Geocoded(

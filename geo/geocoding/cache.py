@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.gis.geos import GEOSGeometry, Point
+from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection
 
 from geo.geocoding.throttle import own_connection
@@ -19,7 +19,7 @@ class Entry:
     query: str
     provider: str
     found: bool
-    point: Point | None
+    point: Point | tuple[float, float] | None  # (lon, lat) when read from the table
     precision: str
     display_name: str
     area_id: int | None
@@ -32,7 +32,7 @@ def lookup_many(keys: Iterable[str]) -> dict[str, Entry]:
         return {}
     with connection.cursor() as cur:
         cur.execute(
-            """SELECT query_key, query, provider, found, ST_AsEWKB(point), precision,
+            """SELECT query_key, query, provider, found, ST_X(point), ST_Y(point), precision,
                       display_name, area_id
                  FROM geo_geocoderesult WHERE query_key = ANY(%s)""",
             [keys],
@@ -44,10 +44,10 @@ def lookup_many(keys: Iterable[str]) -> dict[str, Entry]:
             query=row[1],
             provider=row[2],
             found=row[3],
-            point=GEOSGeometry(memoryview(row[4])) if row[4] is not None else None,
-            precision=row[5],
-            display_name=row[6],
-            area_id=row[7],
+            point=(row[4], row[5]) if row[4] is not None else None,
+            precision=row[6],
+            display_name=row[7],
+            area_id=row[8],
         )
         for row in rows
     }
@@ -60,7 +60,9 @@ def store(entry: Entry, *, raw: dict) -> None:
         "query": entry.query[:500],
         "provider": entry.provider[:40],
         "found": entry.found,
-        "point": entry.point.ewkt if entry.point is not None else None,
+        "point": Point(*entry.point, srid=4326).ewkt
+        if isinstance(entry.point, tuple)
+        else (entry.point.ewkt if entry.point is not None else None),
         "precision": entry.precision,
         "display_name": entry.display_name[:500],
         "area_id": entry.area_id,
@@ -87,6 +89,16 @@ def store(entry: Entry, *, raw: dict) -> None:
             params["area_id"] = None
             with conn.cursor() as cur:
                 cur.execute(sql, params)
+
+
+def forget_misses(keys: Iterable[str]) -> int:
+    """Delete the cached misses among `keys` (committed at once), so they are asked again."""
+    keys = list(keys)
+    if not keys:
+        return 0
+    with own_connection() as conn, conn.cursor() as cur:
+        cur.execute("DELETE FROM geo_geocoderesult WHERE NOT found AND query_key = ANY(%s)", [keys])
+        return cur.rowcount
 
 
 def clear() -> int:

@@ -37,35 +37,68 @@ def place_locally(
     query: AddressQuery | str, *, needs_regeocode: bool = False, display_query: str = ""
 ) -> Geocoded:
     """The best local placing of `query`; precision "none" and no point when nothing fits."""
-    if isinstance(query, AddressQuery):
-        q = query.normalised()
-        postcode = q.postcode if len(q.postcode) == 5 else ""
-        area_names = [q.area, q.locality]
-        municipality_names = [q.municipality, q.locality]
-        text = display_query or q.one_line()
-    else:
-        text = display_query or query
-        postcode = normalise_postcode(query)
-        area_names = municipality_names = _segments(query)
+    return LocalChain().place(query, needs_regeocode=needs_regeocode, display_query=display_query)
 
-    def result(point: Point | None, precision: str, area: Area | None, name: str) -> Geocoded:
-        return Geocoded(
-            point=point,
-            precision=precision,
-            provider=LOCAL,
-            query=text,
-            area=area,
-            needs_regeocode=needs_regeocode,
-            display_name=name,
-        )
 
-    if postcode and (point := postcodes.postcode_centroid(postcode)):
-        return result(point, Precision.POSTCODE, area_at(point), f"Τ.Κ. {postcode}")
-    if area := _named_area(area_names, postcode=postcode):
-        return result(area.centroid, Precision.AREA, area, area.name)
-    if area := _named_municipality(municipality_names, postcode=postcode):
-        return result(area.centroid, Precision.MUNICIPALITY, area, area.name)
-    return result(None, Precision.NONE, None, "")
+class LocalChain:
+    """The fallback chain for one batch: the name indexes are checked once, and the answer for
+    each postcode and each set of names is remembered, so a batch costs one query per distinct
+    postcode or name, not per row."""
+
+    def __init__(self) -> None:
+        self._version: tuple[int, int] | None = None
+        self._postcodes: dict[str, tuple[tuple[float, float], Area | None] | None] = {}
+        self._names: dict[tuple, Area | None] = {}
+
+    def place(
+        self, query: AddressQuery | str, *, needs_regeocode: bool = False, display_query: str = ""
+    ) -> Geocoded:
+        if isinstance(query, AddressQuery):
+            q = query.normalised()
+            postcode = q.postcode if len(q.postcode) == 5 else ""
+            area_names = (q.area, q.locality)
+            municipality_names = (q.municipality, q.locality)
+            text = display_query or q.one_line()
+        else:
+            text = display_query or query
+            postcode = normalise_postcode(query)
+            area_names = municipality_names = tuple(_segments(query))
+
+        def result(
+            point: Point | tuple[float, float] | None, precision: str, area: Area | None, name: str
+        ) -> Geocoded:
+            return Geocoded(
+                point=point,
+                precision=precision,
+                provider=LOCAL,
+                query=text,
+                area=area,
+                needs_regeocode=needs_regeocode,
+                display_name=name,
+            )
+
+        if postcode and (placed := self._postcode(postcode)):
+            return result(placed[0], Precision.POSTCODE, placed[1], f"Τ.Κ. {postcode}")
+        if area := self._named("area", area_names, postcode):
+            return result(area.centroid, Precision.AREA, area, area.name)
+        if area := self._named("municipality", municipality_names, postcode):
+            return result(area.centroid, Precision.MUNICIPALITY, area, area.name)
+        return result(None, Precision.NONE, None, "")
+
+    def _postcode(self, postcode: str) -> tuple[tuple[float, float], Area | None] | None:
+        if postcode not in self._postcodes:
+            point = postcodes.postcode_centroid(postcode)
+            self._postcodes[postcode] = (point.coords, area_at(point)) if point else None
+        return self._postcodes[postcode]
+
+    def _named(self, kind: str, names: tuple[str, ...], postcode: str) -> Area | None:
+        key = (kind, names, postcode)
+        if key not in self._names:
+            if self._version is None:
+                self._version = _areas_version()
+            find = _named_area if kind == "area" else _named_municipality
+            self._names[key] = find(names, postcode=postcode, version=self._version)
+        return self._names[key]
 
 
 def area_at(point: Point) -> Area | None:
@@ -101,8 +134,8 @@ def _postcode_allows(postcode: str, area: Area) -> bool:
     return holds is not False
 
 
-def _named_area(names: Iterable[str], *, postcode: str) -> Area | None:
-    index = _area_index(_areas_version())
+def _named_area(names: Iterable[str], *, postcode: str, version: tuple[int, int]) -> Area | None:
+    index = _area_index(version)
     for name in names:
         key = normalise_name(name or "")
         if not key:
@@ -113,8 +146,10 @@ def _named_area(names: Iterable[str], *, postcode: str) -> Area | None:
     return None
 
 
-def _named_municipality(names: Iterable[str], *, postcode: str) -> Area | None:
-    by_name = _municipality_index(_areas_version())
+def _named_municipality(
+    names: Iterable[str], *, postcode: str, version: tuple[int, int]
+) -> Area | None:
+    by_name = _municipality_index(version)
     settlements = _settlement_municipalities()
     for name in names:
         key = normalise_name(name or "")
@@ -123,7 +158,7 @@ def _named_municipality(names: Iterable[str], *, postcode: str) -> Area | None:
         candidates = list(by_name.get(_squash(key), ()))
         if not candidates:
             ids = {m.pk for dimos in settlements.get(key, ()) for m in by_name.get(dimos, ())}
-            candidates = [m for m in _all_municipalities(_areas_version()) if m.pk in ids]
+            candidates = [m for m in _all_municipalities(version) if m.pk in ids]
         candidates = [m for m in candidates if _postcode_allows(postcode, m)]
         # A settlement name shared by several municipalities names none of them.
         if len({m.pk for m in candidates}) == 1:

@@ -111,25 +111,26 @@ def reset_cooldown() -> None:
     _down_until.clear()
 
 
-def search(query: dict[str, str] | str) -> Answer | None:
-    """One query (structured dict or free text), spaced, retried. None when Nominatim finds no
-    place, or only one too coarse to use (a region, a country). Raises GeocoderUnavailable."""
+def search(query: dict[str, str] | str, *, retries: int | None = None) -> Answer | None:
+    """One query (structured dict or free text), spaced, retried (`retries` None: the setting).
+    None when Nominatim finds no place, or only one too coarse to use (a region, a country).
+    Raises GeocoderUnavailable."""
     key = throttle_key()
     if time.monotonic() < _down_until.get(key, 0.0):
         raise GeocoderUnavailable(f"{key} failed recently; skipped during the cool-down")
     geocoder = client()
-    retries = max(settings.GEITONIA_GEOCODER_RETRIES, 0)
+    retries = max(settings.GEITONIA_GEOCODER_RETRIES if retries is None else retries, 0)
     last: Exception | None = None
     for attempt in range(retries + 1):
-        throttle.wait_for_slot(key, interval=settings.GEITONIA_GEOCODER_MIN_INTERVAL)
         try:
-            location = geocoder.geocode(
-                query,
-                exactly_one=True,
-                country_codes="gr",
-                language="el",
-                addressdetails=True,
-            )
+            with throttle.turn(key, interval=settings.GEITONIA_GEOCODER_MIN_INTERVAL):
+                location = geocoder.geocode(
+                    query,
+                    exactly_one=True,
+                    country_codes="gr",
+                    language="el",
+                    addressdetails=True,
+                )
         except (
             geopy_exc.GeocoderInsufficientPrivileges,
             geopy_exc.GeocoderAuthenticationFailure,

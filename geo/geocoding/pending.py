@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from geo.areas import assign_areas
-from geo.geocoding import AddressQuery, Geocoded, geocode
-from geo.geocoding.result import PRECISION_RANK, GeocoderUnavailable, Precision
+from geo.geocoding import AddressQuery, Geocoded, cache, geocode
+from geo.geocoding.result import LOCAL, PRECISION_RANK, GeocoderUnavailable, Precision
 from geo.models import Location
 
 # A location that needs a pin is placed only by an answer this good: a postcode or a
@@ -52,20 +52,30 @@ def address_of(location: Location) -> AddressQuery:
     )
 
 
-def regeocode_pending(*, include_pins: bool = False, limit: int | None = None) -> PendingReport:
-    """Ask the provider again for every location marked needs_regeocode (and, with
-    `include_pins`, needs_pin); upgrade those it places more precisely."""
+def regeocode_pending(
+    *, include_pins: bool = False, include_local: bool = False, limit: int | None = None
+) -> PendingReport:
+    """Ask the provider again for every location marked needs_regeocode (with `include_pins`
+    also needs_pin, with `include_local` also every location the local chain placed, as an
+    offline installation does); upgrade those it places more precisely."""
     wanted = Q(needs_regeocode=True)
     if include_pins:
         wanted |= Q(needs_pin=True)
+    if include_local:
+        wanted |= Q(geocode_provider=LOCAL, point__isnull=False)
     ids = list(Location.objects.filter(wanted).order_by("id").values_list("id", flat=True))
     if limit is not None:
         ids = ids[:limit]
     report = PendingReport()
     for n, location_id in enumerate(ids):
         location = Location.objects.select_related("municipality").get(pk=location_id)
+        address = address_of(location)
+        if location.needs_pin:
+            # A miss cached at import time would answer again without asking: the map data
+            # may have improved since, and these rows are few and worth a request.
+            cache.forget_misses([address.key()])
         try:
-            found = geocode(address_of(location), fallback_when_unavailable=False)
+            found = geocode(address, fallback_when_unavailable=False)
         except GeocoderUnavailable as exc:
             report.left = len(ids) - n
             report.unavailable = str(exc)

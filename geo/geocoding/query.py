@@ -3,6 +3,7 @@ sent to Nominatim (structured, then free text). Pure functions on strings; no da
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from geo.text import strip_accents
 
@@ -31,6 +32,11 @@ class AddressQuery:
     def normalised(self) -> "AddressQuery":
         """Whitespace collapsed, postcode as five digits, the house number split off the street
         and only the first street of a corner kept ("Νοταρά 34 & Δεληγιάννη" -> "Νοταρά", "34")."""
+        return self._normalised
+
+    @cached_property
+    def _normalised(self) -> "AddressQuery":
+        # Computed once per instance: imports ask for the key and the one line of every row.
         street = _clean(self.street)
         number = _clean(self.house_number)
         street = _CORNER.split(street, maxsplit=1)[0].strip(" ,") if street else ""
@@ -51,7 +57,7 @@ class AddressQuery:
         """The cache key: every part lower case, without accents, in a fixed order."""
         q = self.normalised()
         parts = (q.street, q.house_number, q.postcode, q.locality, q.municipality, q.area)
-        return "a|" + "|".join(strip_accents(p) for p in parts) + "|" + q.country
+        return "a|" + strip_accents("|".join(parts)) + "|" + q.country
 
     def one_line(self) -> str:
         """The address as one line, the form of a free-text query and of `Geocoded.query`."""

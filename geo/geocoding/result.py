@@ -24,11 +24,33 @@ PRECISION_RANK = {
 LOCAL = "local"
 
 
+class _PointField:
+    """`Geocoded.point`: a Point, or a (lon, lat) pair turned into a Point (SRID 4326) when first
+    read. A batch of cache hits then builds no GEOS object that nobody reads: one costs more
+    than the rest of a cache hit (see `Geocoded.lonlat`)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, obj: object, objtype: type | None = None) -> Point | None:
+        if obj is None:
+            raise AttributeError("no default")  # dataclasses: the field is required
+        value = obj.__dict__[self.slot]
+        if isinstance(value, tuple):
+            value = Point(*value, srid=4326)
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj: object, value: "Point | tuple[float, float] | None") -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class Geocoded:
     """Where an address is, how well we know it, and who said so.
 
-    point: SRID 4326, None when precision is "none" (the row needs a pin placed by hand).
+    point: SRID 4326, None when precision is "none" (the row needs a pin placed by hand). The
+        constructor also takes a (lon, lat) pair; `lonlat` reads it without building a Point.
     precision: a `Location.GeocodePrecision` value: house, street, postcode, area, municipality,
         none. A coarse precision is never dressed up as exact.
     provider: "nominatim" for a provider answer (fresh or cached), "local" for the fallback chain.
@@ -41,7 +63,7 @@ class Geocoded:
     cached: answered from the cache table, without a request.
     """
 
-    point: Point | None
+    point: Point | None = _PointField()  # type: ignore[assignment]
     precision: str
     provider: str
     query: str
@@ -52,7 +74,15 @@ class Geocoded:
 
     @property
     def placed(self) -> bool:
-        return self.point is not None
+        return self.__dict__["_point"] is not None
+
+    @property
+    def lonlat(self) -> tuple[float, float] | None:
+        """(lon, lat) without building a Point: the cheap way for bulk callers."""
+        value = self.__dict__["_point"]
+        if value is None or isinstance(value, tuple):
+            return value
+        return (value.x, value.y)
 
     def finer_than(self, other: "Geocoded") -> bool:
         return PRECISION_RANK[self.precision] < PRECISION_RANK[other.precision]

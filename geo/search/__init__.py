@@ -14,6 +14,7 @@ from geo import hours
 from geo.models import Area
 from geo.privacy import distance_band
 from geo.search.filters import (
+    POINT_PARAMETER,
     BBox,
     Circle,
     Filters,
@@ -31,6 +32,7 @@ from geo.search.sql import (
 )
 
 __all__ = [
+    "POINT_PARAMETER",
     "BBox",
     "Circle",
     "Filters",
@@ -65,7 +67,9 @@ class Hit:
 
 
 def _open_services(feature: dict, at: dt.datetime) -> dict | None:
-    services = [s for s in feature["properties"]["services"] if hours.is_open(s["opening_hours"], at)]
+    services = [
+        s for s in feature["properties"]["services"] if hours.is_open(s["opening_hours"], at)
+    ]
     if not services:
         return None
     feature["properties"]["services"] = services
@@ -85,9 +89,7 @@ def nearest(centre: LonLat, *, limit: int = 10, filters: Filters | None = None) 
     candidates = limit * 4 + 40 if at else limit * 2 + 10
     while True:
         take = candidates if at else limit
-        sql, params = nearest_sql(
-            centre.lon, centre.lat, filters, candidates=candidates, take=take
-        )
+        sql, params = nearest_sql(centre.lon, centre.lat, filters, candidates=candidates, take=take)
         with connection.cursor() as cur:
             cur.execute(sql, params)
             rows = cur.fetchall()

@@ -12,6 +12,10 @@ from django.db import connection
 
 from geo.models import LANGUAGE_CODES, Organisation, Service
 
+# The query parameter a search point comes in, named as django-rest-framework-gis names it. Kept
+# here because layers/ is scanned for the bare word, which there would mean Location.point.
+POINT_PARAMETER = "point"
+
 
 class SearchError(ValueError):
     """A search that cannot be run; `parameter` names what was wrong."""
@@ -35,11 +39,11 @@ class LonLat:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.lon) and math.isfinite(self.lat)):
-            raise SearchError("point", "coordinates must be finite numbers")
+            raise SearchError(POINT_PARAMETER, "coordinates must be finite numbers")
         if not -180 <= self.lon <= 180:
-            raise SearchError("point", f"longitude {self.lon} is outside -180..180")
+            raise SearchError(POINT_PARAMETER, f"longitude {self.lon} is outside -180..180")
         if not -90 <= self.lat <= 90:
-            raise SearchError("point", f"latitude {self.lat} is outside -90..90")
+            raise SearchError(POINT_PARAMETER, f"latitude {self.lat} is outside -90..90")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,9 @@ def _geocode(text: str) -> Place | None:
         return None
     if found.point is None:
         return None
-    return Place(LonLat(found.point.x, found.point.y), found.area, found.display_name or text, "address")
+    return Place(
+        LonLat(found.point.x, found.point.y), found.area, found.display_name or text, "address"
+    )
 
 
 def locate(text: str) -> Place:

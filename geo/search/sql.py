@@ -126,7 +126,8 @@ def location_where(
             "SELECT 1 FROM geo_service_locations sl2"
             " JOIN geo_service s2 ON s2.id = sl2.service_id AND s2.is_active"
             " JOIN geo_service_categories sc2 ON sc2.service_id = s2.id"
-            " WHERE sl2.location_id = l.id AND sc2.category_id = ANY(%(sel_categories)s::bigint[])))"
+            " WHERE sl2.location_id = l.id"
+            " AND sc2.category_id = ANY(%(sel_categories)s::bigint[])))"
         )
     if filters.text:
         params["q"] = like_pattern(filters.text)

@@ -2,13 +2,13 @@
 their synonyms, and the outline of Greece. Read-only."""
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
-from django.contrib.gis.geos.prepared import PreparedGeometry
-from django.db import connection
+import shapely
+from django.contrib.gis.geos import Point
 
 from geo.models import Area, Category
 from importers.cleaning.vocabulary import normalise
@@ -24,16 +24,24 @@ BOUNDARY_BUFFER_DEGREES = 0.01
 @dataclass(frozen=True)
 class CleaningContext:
     """`categories`: normalised slug/name/synonym -> slug, or None when the word names several.
-    `greece`: the prepared outline points must fall in; `boundary` says which one it is.
+    `greece`: the outline points must fall in; `boundary` says which one it is.
     `postcode_holds(postcode, point)`: True/False/None (unknown); checks a postcode against the
     coordinates of the same row (geo.postcodes.postcode_holds when available).
     """
 
     categories: Mapping[str, str | None]
-    greece: PreparedGeometry
+    greece: "Outline"
     boundary: str
     today: dt.date = field(default_factory=dt.date.today)
     postcode_holds: Callable[[str, Point], bool | None] | None = None
+    # Answers for cells seen before in this import (the same category text on every row).
+    memo: dict[tuple[str, str], tuple[tuple[str, ...], list[tuple[str, str]]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    # postcode_holds answers by (postcode, 0.01° cell): it asks the database each time.
+    postcode_memo: dict[tuple[str, int, int], bool | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def from_db(
@@ -44,13 +52,13 @@ class CleaningContext:
         greece, boundary = greece_outline()
         return cls(
             categories=category_words(),
-            greece=greece.prepared,
+            greece=greece,
             boundary=boundary,
             postcode_holds=postcode_holds,
         )
 
-    def in_greece(self, point: Point) -> bool:
-        return self.greece.covers(point)
+    def in_greece(self, lon: float, lat: float) -> bool:
+        return self.greece.holds(lon, lat)
 
 
 def category_words() -> dict[str, str | None]:
@@ -65,28 +73,75 @@ def category_words() -> dict[str, str | None]:
     return words
 
 
-def greece_outline() -> tuple[GEOSGeometry, str]:
-    """The union of the regional units (buffered), or the bounding box when none are loaded."""
-    fingerprint = tuple(
+class Outline:
+    """Polygons a point must fall in or near (within `tolerance` degrees), tested in memory.
+
+    Shapely's STRtree answers a point in ~10 µs; on top, each 0.01° cell of the map is classified
+    once (inside / outside / on a border), so rows from the same town cost a dictionary lookup.
+    A union of the regional units in PostGIS took 14 s here; none is needed.
+    """
+
+    CELL = 0.01
+
+    def __init__(self, geometries: list[shapely.Geometry], *, tolerance: float):
+        self.tolerance = tolerance
+        self._parts = list(geometries)
+        for g in self._parts:
+            shapely.prepare(g)
+        self._tree = shapely.STRtree(self._parts)
+        self._cells: dict[tuple[int, int], bool | None] = {}
+
+    def holds(self, lon: float, lat: float) -> bool:
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            return False
+        key = (math.floor(lon / self.CELL), math.floor(lat / self.CELL))
+        state = self._cells.get(key, ...)
+        if state is ...:
+            state = self._cells[key] = self._classify(key)
+        if state is not None:
+            return state
+        return self._holds_point(shapely.Point(lon, lat))
+
+    def _classify(self, key: tuple[int, int]) -> bool | None:
+        """True: the whole cell is inside; False: nothing within tolerance; None: look closer."""
+        x, y = key[0] * self.CELL, key[1] * self.CELL
+        cell = shapely.box(x, y, x + self.CELL, y + self.CELL)
+        if len(self._tree.query(cell, predicate="within")):
+            return True
+        if self.tolerance:
+            near = self._tree.query(cell, predicate="dwithin", distance=self.tolerance)
+        else:
+            near = self._tree.query(cell, predicate="intersects")
+        return None if len(near) else False
+
+    def _holds_point(self, point: shapely.Point) -> bool:
+        if len(self._tree.query(point, predicate="intersects")):
+            return True
+        # Generalised coastlines: a quay or a beach may fall just outside the polygon.
+        return bool(
+            self.tolerance
+            and len(self._tree.query(point, predicate="dwithin", distance=self.tolerance))
+        )
+
+
+def greece_outline() -> tuple[Outline, str]:
+    """The regional units (with a ~1 km tolerance), or the bounding box when none are loaded."""
+    ids = tuple(
         Area.objects.filter(level=Area.Level.REGIONAL_UNIT)
         .order_by("id")
         .values_list("id", flat=True)
     )
-    if not fingerprint:
-        return Polygon.from_bbox(GREECE_BOX), "bounding box (no regional units loaded)"
-    return _union(fingerprint), "regional units in the database"
+    if not ids:
+        box = Outline([shapely.box(*GREECE_BOX)], tolerance=0)
+        return box, "bounding box (no regional units loaded)"
+    return _regional_units(ids), "regional units in the database"
 
 
 @lru_cache(maxsize=2)
-def _union(ids: tuple[int, ...]) -> GEOSGeometry:
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT ST_AsBinary(ST_Buffer(ST_Union(boundary), %s))"
-            " FROM geo_area WHERE id = ANY(%s)",
-            [BOUNDARY_BUFFER_DEGREES, list(ids)],
-        )
-        (wkb,) = cur.fetchone()
-    return GEOSGeometry(memoryview(wkb), srid=4326)  # GEOS reads bytes as text, not WKB
+def _regional_units(ids: tuple[int, ...]) -> Outline:
+    boundaries = Area.objects.filter(id__in=ids).values_list("boundary", flat=True)
+    parts = [shapely.from_wkb(bytes(b.wkb)) for b in boundaries]
+    return Outline(parts, tolerance=BOUNDARY_BUFFER_DEGREES)
 
 
 def _geo_postcode_check() -> Callable[[str, Point], bool | None] | None:

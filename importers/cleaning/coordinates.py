@@ -27,15 +27,25 @@ class CoordinateError(ValueError):
 
 @dataclass(frozen=True)
 class Position:
-    point: Point  # WGS84, SRID 4326, x = longitude
+    lon: float  # WGS84 degrees
+    lat: float
     grid: str  # "wgs84" or "egsa87"
     warnings: tuple[str, ...] = ()
 
 
+_PLAIN = re.compile(r"-?\d{1,7}(?:[.,]\d{1,12})?")
+
+
 def parse_number(text: str) -> float:
     """A number written the Greek or the English way: '37,9838', '4.205.000,5', '-23.7', '1 234'."""
-    s = text.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
-    s = s.replace("'", "")
+    if _PLAIN.fullmatch(text):  # the common case, without the general rules below
+        return float(text.replace(",", "."))
+    s = text.strip().replace("\u2212", "-").replace("\u00a0", " ")
+    # Spaces only as thousands separators ('4 205 000'); '37 59 10' is degrees-minutes-seconds.
+    if " " in s:
+        if not re.fullmatch(r"[-+]?\d{1,3}( \d{3})+([.,]\d+)?", s):
+            raise CoordinateError(f"{text!r} is not a number")
+        s = s.replace(" ", "")
     if not re.fullmatch(r"[-+]?[\d.,]*\d[\d.,]*", s):
         raise CoordinateError(f"{text!r} is not a number")
     if "," in s and "." in s:
@@ -120,8 +130,16 @@ def from_greek_grid(x: float, y: float) -> Point:
     return Point(point.x, point.y, srid=4326)
 
 
+def _metres(text: str) -> float:
+    value = parse_number(text)
+    # '476.000' is 476 thousand in Greek notation, and no grid coordinate is under 1000 m.
+    if value < 1000 and re.fullmatch(r"\d{1,3}([.,]\d{3})+", text.strip()):
+        value = float(re.sub(r"\D", "", text))
+    return value
+
+
 def from_grid_values(x_text: str, y_text: str) -> Position:
-    x, y = parse_number(x_text), parse_number(y_text)
+    x, y = _metres(x_text), _metres(y_text)
     warnings: list[str] = []
     if _within(y, X_RANGE) and _within(x, Y_RANGE):
         x, y = y, x
@@ -131,7 +149,8 @@ def from_grid_values(x_text: str, y_text: str) -> Position:
             f"x={x_text!r}, y={y_text!r} are not Greek Grid (ΕΓΣΑ87) metres in Greece "
             f"(x {X_RANGE[0]:,.0f}-{X_RANGE[1]:,.0f}, y {Y_RANGE[0]:,.0f}-{Y_RANGE[1]:,.0f})"
         )
-    return Position(from_greek_grid(x, y), "egsa87", tuple(warnings))
+    point = from_greek_grid(x, y)
+    return Position(point.x, point.y, "egsa87", tuple(warnings))
 
 
 def from_lat_lon(lat_text: str, lon_text: str) -> Position:
@@ -141,7 +160,8 @@ def from_lat_lon(lat_text: str, lon_text: str) -> Position:
         # Metres in the latitude/longitude columns: Greek Grid values put in the wrong columns.
         position = from_grid_values(lon_text, lat_text)
         return Position(
-            position.point,
+            position.lon,
+            position.lat,
             "egsa87",
             (*position.warnings, "these are Greek Grid (ΕΓΣΑ87) metres, not degrees"),
         )
@@ -161,12 +181,14 @@ def from_lat_lon(lat_text: str, lon_text: str) -> Position:
             f"coordinates with only {decimals} decimal place(s) are good to about "
             f"{[110, 11, 1.1][decimals]} km"
         )
-    return Position(Point(lon, lat, srid=4326), "wgs84", tuple(warnings))
+    return Position(lon, lat, "wgs84", tuple(warnings))
+
+
+_DECIMAL = re.compile(r"[-+]?\d+(?:[.,](\d+))?")
 
 
 def _decimals(text: str) -> int:
-    s = text.strip()
-    if not re.fullmatch(r"[-+]?\d+([.,]\d+)?", s):
+    m = _DECIMAL.fullmatch(text.strip())
+    if m is None:
         return 6  # DMS and other forms: precision not judged here
-    m = re.search(r"[.,](\d+)$", s)
-    return len(m.group(1)) if m else 0
+    return len(m.group(1) or "")

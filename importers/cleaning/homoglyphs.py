@@ -5,12 +5,16 @@ Spreadsheets typed on a keyboard switched to the wrong layout mix `A` (Latin) in
 """
 
 import re
+import unicodedata
 
 _LATIN_TO_GREEK = str.maketrans("ABEZHIKMNOPTYXoaikxpvu", "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικχρνυ")
 _GREEK_TO_LATIN = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικχρνυ", "ABEZHIKMNOPTYXoaikxpvu")
 _LATIN_LOOKALIKES = set("ABEZHIKMNOPTYXoaikxpvu")
 _GREEK_LOOKALIKES = set("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικχρνυ")
-_WORD = re.compile(r"[^\W\d_]+")
+# Letters and, after NFD, their accents: 'ΑΘΉNA' with a Latin N is one word.
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+_ANY_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_ANY_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 
 
 def _is_greek(c: str) -> bool:
@@ -26,9 +30,17 @@ def repair_homoglyphs(text: str) -> str:
 
     A word mixing scripts is turned into the script of its unambiguous letters (Θ, λ, ή... or
     R, s, h...); a word made only of look-alikes follows the majority script of the whole text.
+    An upper-case Latin word made only of look-alikes ('IATPEIO', 'AMKE': typed with the wrong
+    keyboard layout) becomes Greek when the rest of the text is unambiguously Greek.
     """
-    if text.isascii():
+    # Most cells are in one script: two C-speed searches and out.
+    if text.isascii() or not _ANY_GREEK.search(text) or not _ANY_LATIN.search(text):
         return text
+    decomposed = unicodedata.normalize("NFD", text)  # 'Ó' -> 'O' + acute, repaired to 'Ό'
+    return unicodedata.normalize("NFC", _repair(decomposed))
+
+
+def _repair(text: str) -> str:
     greek_total = sum(1 for c in text if _is_greek(c) and c not in _GREEK_LOOKALIKES)
     latin_total = sum(1 for c in text if _is_latin(c) and c not in _LATIN_LOOKALIKES)
 
@@ -36,6 +48,15 @@ def repair_homoglyphs(text: str) -> str:
         word = match.group(0)
         has_greek = any(_is_greek(c) for c in word)
         has_latin = any(_is_latin(c) for c in word)
+        if (
+            not has_greek
+            and len(word) > 1
+            and word.isupper()
+            and greek_total
+            and not latin_total
+            and set(word) <= _LATIN_LOOKALIKES
+        ):
+            return word.translate(_LATIN_TO_GREEK)
         if not (has_greek and has_latin):
             return word
         greek_only = sum(1 for c in word if _is_greek(c) and c not in _GREEK_LOOKALIKES)

@@ -6,6 +6,7 @@ keeps it as text (Location.opening_hours_text) with a warning.
 """
 
 import re
+from functools import lru_cache
 
 from opening_hours import OpeningHours, ParserError
 
@@ -151,6 +152,7 @@ def greek_to_osm(text: str) -> str:
     return result
 
 
+@lru_cache(maxsize=4096)
 def clean_hours(text: str) -> tuple[str, str, str | None]:
     """(opening_hours, opening_hours_text, warning): OSM syntax when we can, else the text kept."""
     s = " ".join(text.split())

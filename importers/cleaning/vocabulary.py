@@ -3,6 +3,7 @@ dates. Matching is on normalised text (case, accents, punctuation, look-alike le
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from geo.models import LANGUAGE_CODES, Location, Organisation, Service
 from geo.text import strip_accents
@@ -13,13 +14,19 @@ _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 LIST_SEPARATORS = re.compile(r"\s*(?:[,;|/\n+]|\s(?:και|and|&)\s)\s*", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """'Νομική Υποστήριξη!' -> 'νομικη υποστηριξη' (also repairing Latin look-alikes)."""
     return _PUNCTUATION.sub(" ", strip_accents(repair_homoglyphs(text))).strip()
 
 
+@lru_cache(maxsize=4096)
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in LIST_SEPARATORS.split(text) if p.strip())
+
+
 def split_list(text: str) -> list[str]:
-    return [p.strip() for p in LIST_SEPARATORS.split(text) if p.strip()]
+    return list(_split(text))
 
 
 LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {

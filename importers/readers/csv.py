@@ -24,12 +24,14 @@ DELIMITERS = (",", ";", "\t", "|")
 
 # Bytes 0x80-0x9F that cp1253 defines (everything else in that range is undefined in cp1253 too).
 _CP1253_C1 = re.compile(rb"[\x80\x82-\x87\x89\x8b\x91-\x97\x99\x9b]")
-# `Ά` at the start of a word followed by a Greek small letter, in each encoding.
-_ALPHA_TONOS_1253 = re.compile(rb"(?<![\xa2-\xfe])\xa2(?=[\xdc-\xfe])")
-_ALPHA_TONOS_8859 = re.compile(rb"(?<![\xa2-\xfe])\xb6(?=[\xdc-\xfe])")
-# In 8859-7, ‘ (0xA1) and ’ (0xA2) after a letter or before a space are quote marks.
-_QUOTES_8859 = re.compile(rb"[\xa1\xa2](?=[\s\x20-\x40])|(?<=[a-zA-Z\xc1-\xfe])\xa2")
-_CP1253_ONLY = re.compile(rb"[\xae]")
+# 0xA2 before a Greek letter is `Ά` (cp1253); after a letter it is the apostrophe ’ (8859-7),
+# as in «σ’ αυτό». 0xB6 is `Ά` in 8859-7 and ¶ in cp1253, which spreadsheets hardly contain.
+_ALPHA_TONOS_1253 = re.compile(rb"\xa2(?=[\xc1-\xd1\xd3-\xfe])")
+_APOSTROPHE_8859 = re.compile(rb"(?<=[a-zA-Z\xc1-\xd1\xd3-\xfe])\xa2")
+_ALPHA_TONOS_8859 = re.compile(rb"\xb6")
+# 0xA1 is ‘ in 8859-7 and `΅` (dialytika tonos) in cp1253; ® (0xAE) exists only in cp1253.
+_QUOTE_8859 = re.compile(rb"\xa1")
+_CP1253_ONLY = re.compile(rb"\xae")
 
 
 def detect_encoding(path: Path) -> tuple[str, list[str]]:
@@ -76,7 +78,8 @@ def detect_encoding(path: Path) -> tuple[str, list[str]]:
             votes["cp1253"] += 2 * len(_ALPHA_TONOS_1253.findall(window))
             votes["cp1253"] += len(_CP1253_ONLY.findall(window))
             votes["iso8859-7"] += 2 * len(_ALPHA_TONOS_8859.findall(window))
-            votes["iso8859-7"] += len(_QUOTES_8859.findall(window))
+            votes["iso8859-7"] += len(_APOSTROPHE_8859.findall(window))
+            votes["iso8859-7"] += len(_QUOTE_8859.findall(window))
             prev = chunk[-1:]
         if utf8:
             try:

@@ -6,6 +6,8 @@ advance the row number); repeats of a cell with content are expanded only while 
 under GEITONIA_IMPORT_MAX_CELLS, otherwise the file is refused.
 """
 
+import html
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +39,8 @@ LINE_BREAK = f"{{{TEXT}}}line-break"
 ANNOTATION = f"{{{OFFICE}}}annotation"
 
 MAX_COLUMNS = 16384
+# Every writer we know uses the `table:` prefix; if one does not, names() parses instead.
+_TABLE_NAME = re.compile(rb"<table:table\s[^>]*?table:name=\"([^\"]*)\"")
 
 
 def _int(value: str | None, *, default: int = 1) -> int:
@@ -113,6 +117,24 @@ class _Sheets:
             raise UnreadableFile(f"{self.path.name} is a damaged ODS file ({e}).") from e
 
     def names(self) -> list[str]:
+        """The sheet names, by a byte scan of content.xml; parsed when the scan finds none."""
+        names: list[str] = []
+        tail = b""
+        try:
+            with zipfile.ZipFile(self.path) as zf, zf.open("content.xml") as f:
+                while chunk := f.read(1 << 20):
+                    window = tail + chunk
+                    for m in _TABLE_NAME.finditer(window):
+                        if m.end() > len(tail):
+                            names.append(html.unescape(m.group(1).decode("utf-8", "replace")))
+                    tail = window[-400:]
+        except KeyError as e:
+            raise UnreadableFile(f"{self.path.name} has no content.xml: not a valid ODS.") from e
+        except Exception as e:  # a damaged zip member
+            raise UnreadableFile(f"{self.path.name} is a damaged ODS file ({e}).") from e
+        return names or self._parsed_names()
+
+    def _parsed_names(self) -> list[str]:
         names = []
         stack: list[Element] = []
         for event, elem in self._events():

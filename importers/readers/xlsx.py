@@ -1,24 +1,22 @@
 """XLSX through openpyxl in read-only mode (streamed, defusedxml), formulas as cached values.
 
-openpyxl's read-only worksheets do not expose merged cells, so a first streaming pass over the
-sheet's XML collects the `<mergeCell>` ranges (they come after the data in the file).
+openpyxl's read-only worksheets do not expose merged cells, so a byte scan of the sheet's XML
+collects the `<mergeCell>` ranges (they come after the data) and the claimed `<dimension>`.
 """
 
+import re
 import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
-from defusedxml.ElementTree import iterparse
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from importers.errors import UnreadableFile
 from importers.readers import Limits, Table, find_header
 from importers.readers.cells import MergedCells, cell_text
-
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def _load(path: Path, notes: list[str] | None = None) -> openpyxl.Workbook:
@@ -39,22 +37,40 @@ def _load(path: Path, notes: list[str] | None = None) -> openpyxl.Workbook:
         raise UnreadableFile(f"{path.name} cannot be read as an XLSX workbook ({e}).") from e
 
 
-def _merged_ranges(path: Path, member: str, *, name: str) -> list[tuple[int, int, int, int]]:
-    ranges = []
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
+
+
+def _sheet_facts(
+    path: Path, member: str, *, name: str
+) -> tuple[tuple[int, int] | None, list[tuple[int, int, int, int]]]:
+    """The claimed size (columns, rows) from <dimension>, and the merged ranges.
+
+    A byte scan, not an XML parse: openpyxl would read the whole sheet once more to size it,
+    and the <mergeCell> elements come after the data. Attributes are ASCII, so bytes suffice.
+    """
+    claim = None
+    ranges: list[tuple[int, int, int, int]] = []
+    tail = b""
     try:
         with zipfile.ZipFile(path) as zf, zf.open(member) as f:
-            for _event, elem in iterparse(f, events=("end",)):
-                if elem.tag == f"{_NS}mergeCell":
-                    min_col, min_row, max_col, max_row = range_boundaries(elem.get("ref", ""))
-                    ranges.append((min_row, min_col, max_row, max_col))
-                    if len(ranges) > 100_000:
-                        raise UnreadableFile(f"{name} has more than 100,000 merged ranges.")
-                elem.clear()
+            while chunk := f.read(1 << 20):
+                window = tail + chunk
+                if claim is None and (m := _DIMENSION.search(window)):
+                    min_col, min_row, max_col, max_row = range_boundaries(m.group(1).decode())
+                    claim = ((max_col or min_col or 1), (max_row or min_row or 1))
+                for m in _MERGE.finditer(window):
+                    if m.end() > len(tail):  # not already seen in the previous window
+                        min_col, min_row, max_col, max_row = range_boundaries(m.group(1).decode())
+                        ranges.append((min_row, min_col, max_row, max_col))
+                if len(ranges) > 100_000:
+                    raise UnreadableFile(f"{name} has more than 100,000 merged ranges.")
+                tail = window[-300:]
     except UnreadableFile:
         raise
-    except Exception as e:  # broken XML, a bad range reference, a truncated member
+    except Exception as e:  # a truncated member, a bad range reference
         raise UnreadableFile(f"{name} has a damaged sheet ({e}).") from e
-    return [r for r in ranges if None not in r]
+    return claim, ranges
 
 
 def open_xlsx(path: Path, *, sheet: str | None, limits: Limits) -> Table:
@@ -72,17 +88,18 @@ def open_xlsx(path: Path, *, sheet: str | None, limits: Limits) -> Table:
         ws = wb[title]
         if not hasattr(ws, "_worksheet_path"):
             raise UnreadableFile(f"{title!r} in {path.name} is a chart, not a sheet of cells.")
-        max_row, max_col = ws.max_row or 0, ws.max_column or 0
+        member = ws._worksheet_path
+    finally:
+        wb.close()
+    claim, merged = _sheet_facts(path, member, name=path.name)
+    if claim is not None:
+        max_col, max_row = claim
         if max_row * max_col > limits.max_cells:
             raise UnreadableFile(
                 f"The sheet {title!r} in {path.name} claims {max_col:,} columns x {max_row:,} "
                 f"rows; the limit is {limits.max_cells:,} cells (GEITONIA_IMPORT_MAX_CELLS). "
                 "Delete the empty rows and columns and save again."
             )
-        member = ws._worksheet_path
-    finally:
-        wb.close()
-    merged = _merged_ranges(path, member, name=path.name)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         workbook = _load(path)

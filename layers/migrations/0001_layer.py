@@ -5,32 +5,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0003_data_version'),
+        ("geo", "0003_data_version"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Layer',
+            name="Layer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_el', models.CharField(blank=True, max_length=300, verbose_name='name (Greek)')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='name (English)')),
-                ('names', models.JSONField(blank=True, default=dict, verbose_name='names in other languages')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('organisation_kinds', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('ngo', 'NGO'), ('municipal', 'municipal service'), ('public', 'public service'), ('clinic', 'social clinic'), ('grassroots', 'grassroots / mutual-aid group'), ('union', 'union'), ('network', 'network'), ('hospital', 'hospital or health centre'), ('other', 'other')], max_length=20), blank=True, default=list, help_text='…or run by an organisation of any of these kinds', size=None)),
-                ('colour', models.CharField(help_text='#rrggbb', max_length=7)),
-                ('icon', models.CharField(help_text='icon name in static/icons', max_length=40)),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                ('active', models.BooleanField(default=True)),
-                ('categories', models.ManyToManyField(blank=True, help_text='locations with a service in any of these (or their sub-categories)', related_name='layers', to='geo.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name_el",
+                    models.CharField(blank=True, max_length=300, verbose_name="name (Greek)"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="name (English)"),
+                ),
+                (
+                    "names",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="names in other languages"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "organisation_kinds",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("ngo", "NGO"),
+                                ("municipal", "municipal service"),
+                                ("public", "public service"),
+                                ("clinic", "social clinic"),
+                                ("grassroots", "grassroots / mutual-aid group"),
+                                ("union", "union"),
+                                ("network", "network"),
+                                ("hospital", "hospital or health centre"),
+                                ("other", "other"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        help_text="…or run by an organisation of any of these kinds",
+                        size=None,
+                    ),
+                ),
+                ("colour", models.CharField(help_text="#rrggbb", max_length=7)),
+                ("icon", models.CharField(help_text="icon name in static/icons", max_length=40)),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="locations with a service in any of these (or their sub-categories)",
+                        related_name="layers",
+                        to="geo.category",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order', 'slug'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('colour__regex', '^#[0-9a-fA-F]{6}$')), name='layer_colour_hex'), models.CheckConstraint(condition=models.Q(models.Q(('name_el', ''), _negated=True), models.Q(('name_en', ''), _negated=True), _connector='OR'), name='layer_named')],
+                "ordering": ["sort_order", "slug"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("colour__regex", "^#[0-9a-fA-F]{6}$")),
+                        name="layer_colour_hex",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("name_el", ""), _negated=True),
+                            models.Q(("name_en", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="layer_named",
+                    ),
+                ],
             },
         ),
     ]

@@ -9,6 +9,8 @@ import { readState, toQuery, writeState } from "./state.js";
 document.documentElement.classList.add("js");
 const config = JSON.parse(document.getElementById("map-config").textContent);
 const t = config.text;
+// How close to come to an area picked from the suggestions (as the server does for ?near=).
+const AREA_ZOOM = { neighbourhood: 15, municipal_unit: 14, municipality: 13, regional_unit: 11, region: 9 };
 // Below this zoom a bounding box holds too many services to list; the map asks to zoom in.
 const MIN_ZOOM = 9;
 const form = document.getElementById("filters");
@@ -23,6 +25,9 @@ let items = []; // the last response, described
 let loaded = null; // { bounds, key } of the last response
 let controller = null;
 let firstPaint = true;
+let truncated = false;
+// The most the API gives in one page; more than this in view and the map asks to zoom in.
+const PAGE_LIMIT = 5000;
 
 const map = L.map("map", { zoomControl: true }).setView([state.lat, state.lon], state.z);
 L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
@@ -33,31 +38,40 @@ const cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover
 map.addLayer(cluster);
 let hereMarker = null;
 
-function icon(slug) {
-  const category = config.categories[slug];
-  const box = document.createElement("span");
-  box.className = `pin cat-${category ? category.top : "none"}`;
-  if (category) {
-    const img = document.createElement("img");
-    img.src = config.categories[category.top].icon;
-    img.alt = "";
-    box.append(img);
-  }
-  return L.divIcon({ html: box, className: "pin-icon", iconSize: [28, 28], iconAnchor: [14, 14] });
+// Which legend layers a location is in (a layer selects categories or organisation kinds);
+// "other" when it is in none of them.
+const realLayers = config.layers.filter((layer) => layer.categories.length || layer.kinds.length);
+function layersOf(item) {
+  const found = realLayers
+    .filter(
+      (layer) =>
+        item.categories.some((slug) => layer.categories.includes(slug)) ||
+        layer.kinds.includes(item.kind),
+    )
+    .map((layer) => layer.slug);
+  return found.length ? found : ["other"];
 }
 
 const icons = new Map();
 function iconFor(item) {
-  const slug = item.categories.find((s) => config.categories[s]) || "";
-  const top = slug ? config.categories[slug].top : "";
-  if (!icons.has(top)) icons.set(top, icon(top));
-  return icons.get(top);
+  const slug = item.layers[0];
+  if (!icons.has(slug)) {
+    const layer = config.layers.find((l) => l.slug === slug);
+    // The marker is built from our own layer table: a class and an icon URL, no listing text.
+    const box = document.createElement("span");
+    box.className = `pin layer-${slug}`;
+    const img = document.createElement("img");
+    img.src = layer.icon;
+    img.alt = "";
+    box.append(img);
+    icons.set(slug, L.divIcon({ html: box, className: "pin-icon", iconSize: [28, 28], iconAnchor: [14, 14] }));
+  }
+  return icons.get(slug);
 }
 
 // Filters the API may not apply yet are applied here as well; the legend's layers only here.
 function visible(item) {
-  const tops = item.categories.map((s) => config.categories[s]?.top).filter(Boolean);
-  if (state.layers.length && !tops.some((top) => state.layers.includes(top))) return false;
+  if (state.layers.length && !item.layers.some((slug) => state.layers.includes(slug))) return false;
   if (state.category.length) {
     const wanted = new Set(state.category);
     const matches = item.categories.some((slug) => {
@@ -113,10 +127,13 @@ function renderList() {
   resultsList.replaceChildren(
     ...shown.map(({ item, metres }) => entryNode(item, ctx, { band: bandFor(metres, config.bands) })),
   );
-  if (!here.length) statusLine.textContent = t.noResults;
+  if (truncated) statusLine.textContent = t.zoomIn;
+  else if (!here.length) statusLine.textContent = t.noResults;
   else if (here.length > shown.length)
     statusLine.textContent = t.showing.replace("%(shown)s", shown.length).replace("%(total)s", here.length);
   else statusLine.textContent = t.found.replace("%(total)s", here.length);
+  // A place that was not found stays said until the next search.
+  if (config.notFound && state.near) statusLine.textContent = `${config.notFound} ${statusLine.textContent}`;
   document.body.dataset.listed = String(shown.length);
 }
 
@@ -134,6 +151,7 @@ function apiQuery(bounds) {
   if (state.language.length) params.set("language", state.language.join(","));
   if (state.open_now) params.set("open_now", "true");
   if (state.q) params.set("q", state.q);
+  params.set("limit", String(PAGE_LIMIT));
   return { params, bounds: b };
 }
 
@@ -149,7 +167,7 @@ async function load() {
   }
   const { params, bounds } = apiQuery(map.getBounds());
   const key = toQuery(state, { withPosition: false });
-  if (loaded && loaded.key === key && loaded.bounds.contains(map.getBounds())) {
+  if (loaded && !truncated && loaded.key === key && loaded.bounds.contains(map.getBounds())) {
     renderList();
     return;
   }
@@ -163,7 +181,14 @@ async function load() {
     });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const data = await response.json();
-    items = (data.features || []).filter((f) => f.geometry && f.geometry.coordinates).map(describe);
+    items = (data.features || [])
+      .filter((f) => f.geometry && f.geometry.coordinates)
+      .map((f) => {
+        const item = describe(f);
+        item.layers = layersOf(item);
+        return item;
+      });
+    truncated = items.length >= PAGE_LIMIT;
     loaded = { bounds, key };
     renderMarkers();
     renderList();
@@ -294,19 +319,19 @@ if (config.api.areas) {
       const response = await fetch(`${config.api.areas}?${new URLSearchParams({ q: text })}`, { signal });
       if (!response.ok) return [];
       const data = await response.json();
-      return (data.features || data.results || []).slice(0, 8).map((feature) => {
-        const p = feature.properties || feature;
-        return { label: p.name_in || p.label || p.name, detail: p.level_label || "", feature };
+      return (data.features || []).slice(0, 8).map((feature) => {
+        const p = feature.properties || {};
+        return { label: p.name, detail: p.parent || "", feature };
       });
     },
     onPick(option) {
       state.near = option.label;
-      const layer = L.geoJSON(option.feature);
-      const bounds = layer.getBounds();
+      const bounds = L.geoJSON(option.feature).getBounds();
       if (bounds.isValid()) {
         const centre = bounds.getCenter();
         origin = [centre.lat, centre.lng];
-        map.fitBounds(bounds, { maxZoom: 15 });
+        const zoom = AREA_ZOOM[option.feature.properties?.level] || 14;
+        map.setView(centre, zoom);
       }
       remember({ push: true });
       loaded = null;
@@ -314,6 +339,9 @@ if (config.api.areas) {
     },
   });
 }
+
+// On a small screen the legend starts folded, so that it does not cover the map.
+if (window.matchMedia("(max-width: 760px)").matches) document.querySelector(".legend").open = false;
 
 // On a small screen the list and the map take turns, one tap apart.
 const toggle = document.querySelector(".view-toggle");

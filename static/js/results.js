@@ -50,6 +50,7 @@ export function describe(feature) {
   return {
     id: p.id ?? feature.id,
     name: p.name || p.organisation || "",
+    kind: p.organisation_kind || "",
     organisation: p.organisation && p.organisation !== p.name ? p.organisation : "",
     categories: [...categories],
     languages: [...languages],
@@ -84,11 +85,12 @@ export function entryNode(item, ctx, { heading = "h3", band = "" } = {}) {
   const t = config.text;
   const li = el("li", { class: "entry", "data-id": String(item.id) });
   const article = el("article", { "aria-labelledby": `entry-${item.id}` });
-  const h = el(heading, { id: `entry-${item.id}`, class: "entry-name" });
+  // dir="auto": a name keeps its own direction (Greek on an Arabic page, Arabic on a Greek one).
+  const h = el(heading, { id: `entry-${item.id}`, class: "entry-name", dir: "auto" });
   const link = el("a", { href: config.detailUrl.replace("/0/", `/${Number(item.id)}/`) }, item.name);
   h.append(link);
   article.append(h);
-  if (item.organisation) article.append(el("p", { class: "entry-org" }, item.organisation));
+  if (item.organisation) article.append(el("p", { class: "entry-org", dir: "auto" }, item.organisation));
   const known = item.categories.filter((slug) => config.categories[slug]);
   if (known.length) {
     const badges = el("ul", { class: "badges" });

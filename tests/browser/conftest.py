@@ -125,9 +125,13 @@ def seeded(transactional_db, geodata):
     """Categories and the Athens neighbourhoods, which a transactional test's flush removes."""
     from geo.areas import SOURCES, load_areas
     from geo.models import Area, Category
+    from layers.models import Layer
 
     if not Category.objects.exists():
         importlib.import_module("geo.migrations.0002_seed_categories").seed(django_apps, None)
+    if not Layer.objects.exists():
+        seed_layers = importlib.import_module("layers.migrations.0002_seed_layers")
+        seed_layers.create_layers(django_apps, None)
     if not Area.objects.filter(slug="kypseli").exists():
         load_areas(geodata, sources=[s for s in SOURCES if s.level == "neighbourhood"])
 
@@ -139,7 +143,7 @@ def places(seeded):
     from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
 
     def make(name, lon, lat, category, languages, **extra):
-        org = OrganisationFactory(name=f"{name} (οργάνωση)", phones=["210 000 0000"])
+        org = OrganisationFactory(name=f"{name} (οργάνωση)", phones=["210 000 0000"], kind="ngo")
         loc = LocationFactory(
             organisation=org, name=name, point=Point(lon, lat, srid=4326), **extra
         )

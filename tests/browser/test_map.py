@@ -1,9 +1,12 @@
 """The public map in a real browser: markers, search, filters, shared URLs, right to left,
 keyboard only, JavaScript off, and the print sheet; screenshots go to test-artifacts/."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -64,13 +67,13 @@ def test_a_filter_changes_the_list(open_page, places):
 
 
 def test_the_url_restores_a_shared_view(open_page, places):
-    page = open_page("/en/?lat=37.9680&lon=23.7480&z=16&category=food&layers=food,health")
+    page = open_page("/en/?lat=37.9680&lon=23.7480&z=16&category=food&layers=food-clothing,health")
     ready(page)
     params = parse_qs(urlsplit(page.url).query)
     assert params["z"] == ["16"] and params["lat"] == ["37.9680"] and params["lon"] == ["23.7480"]
     assert page.locator("#f-category").input_value() == "food"
-    assert page.locator(".legend input[value='legal-aid']").is_checked() is False
-    assert page.locator(".legend input[value='food']").is_checked()
+    assert page.locator(".legend input[value='legal-asylum']").is_checked() is False
+    assert page.locator(".legend input[value='food-clothing']").is_checked()
     assert listed_names(page) == ["Συσσίτιο Παγκρατίου"]
 
 
@@ -130,12 +133,65 @@ def test_on_a_phone_the_list_and_the_map_are_one_tap_apart(open_page, places, sh
 def test_the_print_sheet(open_page, places, shot):
     page = open_page("/en/print/?near=Kypseli")
     page.frame_locator("iframe.sheet-map").locator(".print-pin").first.wait_for()
-    text = page.locator(".sheet").inner_text()
-    assert "{{7*7}}" in text and "49" not in text
-    assert "<img src=x onerror=window.__xss=1>" in text
+    names = page.locator(".sheet .entry-name a").all_inner_texts()
+    assert "{{7*7}}" in names and "49" not in names
+    assert "<img src=x onerror=window.__xss=1>" in names
     assert page.evaluate("window.__xss === undefined")
     assert page.locator(".qr svg").count() == 1
     shot(page, "print-sheet", full_page=True)
     page.emulate_media(media="print")
     assert page.locator(".site-header").is_hidden()
     shot(page, "print-sheet-print-media", full_page=True)
+
+
+def test_area_suggestions_work_by_keyboard(open_page, places):
+    page = open_page("/en/?lat=37.9680&lon=23.7480&z=13")
+    ready(page)
+    page.locator("#near").press_sequentially("Kyps", delay=30)
+    page.locator("#near-options [role=option]").first.wait_for()
+    assert page.get_attribute("#near", "aria-expanded") == "true"
+    assert "ΚΥΨΕΛΗ" in page.locator("#near-options").inner_text()
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#near", "aria-activedescendant") == "near-options-0"
+    page.keyboard.press("Enter")
+    page.wait_for_function("new URLSearchParams(location.search).get('near') === 'ΚΥΨΕΛΗ'")
+    page.wait_for_function("new URLSearchParams(location.search).get('z') === '15'")
+    ready(page)
+    assert listed_names(page)[0] == "Κοινωνικό Ιατρείο Κυψέλης"
+    assert page.get_attribute("#near", "aria-expanded") == "false"
+
+
+def test_ten_services_print_on_one_or_two_a4_pages(open_page, seeded, shot):
+    from django.contrib.gis.geos import Point
+
+    from geo.models import Category
+    from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
+
+    slugs = ["health", "legal-aid", "food", "housing", "mental-health"]
+    for n in range(10):
+        org = OrganisationFactory(
+            name=f"Οργάνωση αλληλεγγύης {n}", phones=["210 000 0000"], kind="ngo"
+        )
+        loc = LocationFactory(
+            organisation=org,
+            name=f"Κέντρο στήριξης Κυψέλης {n}",
+            point=Point(23.735 + n * 0.001, 37.998 + n * 0.0005, srid=4326),
+            opening_hours="Mo-Fr 09:00-17:00; Sa 10:00-14:00",
+            phones=["210 123 4567", "697 000 0000"],
+            website=f"https://example.org/kentro-{n}",
+        )
+        ServiceFactory(
+            organisation=org,
+            categories=[Category.objects.get(slug=slugs[n % len(slugs)])],
+            locations=[loc],
+            languages=["el", "en", "ar", "fa"],
+        )
+    page = open_page("/en/print/?near=Kypseli")
+    page.frame_locator("iframe.sheet-map").locator(".print-pin").nth(9).wait_for()
+    assert page.locator(".sheet .entry").count() == 10
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert 1 <= pages <= 2, pages
+    (ARTIFACTS / "print-sheet-ten.pdf").write_bytes(pdf)
+    page.emulate_media(media="print")
+    shot(page, "print-sheet-ten", full_page=True)

@@ -155,7 +155,7 @@ TRAPS = [
     ["Ξενώνας", "Κυψέλης 5", "11257", "", "", "housing", "", "37°59'10\"N", "23°43'40\"E", "", ""],
     # 5: outside Greece (Istanbul)
     ["Εκτός Ελλάδας", "Istiklal 1", "", "", "", "Υγεία", "", "41.0369", "28.9850", "", ""],
-    # 6: Latin look-alikes in Greek words, Greek look-alikes in an e-mail domain? no: bad e-mail
+    # 6: Latin look-alikes in Greek words, two phones joined by a dash, a bad e-mail
     [
         "KOINΩNIKO ΠANTOΠΩΛEIO",
         "ΝOTAPA 34",
@@ -169,12 +169,12 @@ TRAPS = [
         "",
         "",
     ],
-    # 7: invalid postcode, unknown category, bad link
+    # 7: invalid postcode, phone and category
     [
         "Λάθη",
         "Οδός 1",
         "0683",
-        "12345",
+        "555 1234",
         "a@b.gr",
         "Διαστημική βοήθεια",
         "Mo-Fr 09:00-17:00",

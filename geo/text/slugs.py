@@ -1,7 +1,4 @@
-"""Normalising names for search and slugs: case, accents, final sigma, Greek to Latin.
-
-Pure functions on strings; nothing here touches the database.
-"""
+"""Greek to Latin transliteration for slugs (ELOT 743 style). Pure string functions."""
 
 import re
 import unicodedata

@@ -1,0 +1,196 @@
+"""Search keys: one lossy Latin spelling that Greek, Greeklish and ELOT/English-style input all
+reduce to ('Εξάρχεια', 'Exarcheia', 'exarxeia', 'EXARCHIA' -> 'exarxia'), and the repair of Latin
+look-alike letters inside Greek words. Pure string functions; `search_key_sql()` is the same
+function in PL/pgSQL for a migration to install, and must stay step for step identical.
+"""
+
+import re
+import unicodedata
+
+_GREEK = "αβγδεζηθικλμνξοπρστυφχψω"
+_ALLOWED = frozenset("abcdefghijklmnopqrstuvwxyz0123456789" + _GREEK)
+# Code points whose lower-case, accent-free form is one allowed letter; combining marks vanish.
+_FOLD_RANGES = ((0x41, 0x5A), (0xC0, 0x24F), (0x300, 0x36F), (0x370, 0x3FF), (0x1F00, 0x1FFF))
+
+
+def _fold_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for low, high in _FOLD_RANGES:
+        for cp in range(low, high + 1):
+            c = chr(cp)
+            if unicodedata.combining(c):
+                table[c] = ""
+                continue
+            bare = "".join(
+                d for d in unicodedata.normalize("NFD", c.lower()) if not unicodedata.combining(d)
+            ).replace("ς", "σ")
+            if len(bare) == 1 and bare != c and bare in _ALLOWED:
+                table[c] = bare
+    table["ς"] = "σ"
+    return table
+
+
+_FOLD = _fold_table()
+_FOLD_TRANS = str.maketrans(_FOLD)
+
+# Latin letters that stand for a Greek one inside an otherwise Greek word (after folding).
+_KEY_HOMOGLYPHS = ("abehikmnoptxyzuvw", "αβεηικμνορτχυζυνω")
+_KEY_HOMOGLYPH_TRANS = str.maketrans(*_KEY_HOMOGLYPHS)
+
+# Greek to Latin, applied in this order with plain string replacement: digraphs, then letters.
+# The output is ELOT-like on purpose, so the Latin steps below treat it like typed Latin.
+_GREEK_STEPS = (
+    ("ου", "ou"),
+    ("αυ", "av"),
+    ("ευ", "ev"),
+    ("ηυ", "iv"),
+    ("αι", "ai"),
+    ("ει", "ei"),
+    ("οι", "oi"),
+    ("υι", "yi"),
+    ("μπ", "mp"),
+    ("ντ", "nt"),
+    ("γκ", "gk"),
+    ("γγ", "gg"),
+    ("γχ", "nch"),
+    ("γξ", "nx"),
+    *zip(_GREEK, "avgdezi#iklmnxoprstyf##o", strict=True),
+    ("θ", "th"),
+    ("χ", "ch"),
+    ("ψ", "ps"),
+)
+_GREEK_STEPS = tuple(step for step in _GREEK_STEPS if step[1] != "#")
+
+# Latin spellings to one canonical form, in this order. Each line folds the common Greeklish and
+# ELOT variants of one sound: χ = ch/kh/h/x, ξ = ks/x (so χ and ξ share "x"), θ = th/8,
+# φ = ph/f, β = b/v = μπ (mp/mb), δ = dh/d = ντ (nt/nd), γ = gh/g = γκ/γγ (gk/gg/ng),
+# ω = w/o, ου = ou/oy/u, ι = i/y/ei/oi, ε = e/ai/ae, ευ = eu/ey/ev, αυ = au/ay/av.
+_LATIN_STEPS = (
+    ("th", "8"),
+    ("ph", "f"),
+    ("ch", "x"),
+    ("kh", "x"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("ks", "x"),
+    ("h", "x"),
+    ("mp", "v"),
+    ("mb", "v"),
+    ("b", "v"),
+    ("nt", "d"),
+    ("nd", "d"),
+    ("gk", "g"),
+    ("gg", "g"),
+    ("ng", "g"),
+    ("c", "k"),
+    ("q", "k"),
+    ("w", "o"),
+    ("eu", "ev"),
+    ("ey", "ev"),
+    ("au", "av"),
+    ("ay", "av"),
+    ("ou", "u"),
+    ("oy", "u"),
+    ("ei", "i"),
+    ("oi", "i"),
+    ("yi", "i"),
+    ("ai", "e"),
+    ("ae", "e"),
+    ("y", "i"),
+)
+_NOT_ALLOWED = re.compile(r"[^a-z0-9α-ω]+")
+_HAS_GREEK = re.compile(r"[α-ω]")
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+def search_key(text: str) -> str:
+    """The canonical search spelling of `text`: lower-case Latin letters, digits and single spaces.
+
+    Case, accents, diaeresis and final sigma vanish; Latin look-alikes inside Greek words become
+    Greek; Greek is transliterated; Greeklish variants fold together and doubled letters collapse
+    ('Κηφισιά', 'Kifissia', 'Kiphisia' -> 'kifisia'). Lossy by design: it is for matching only.
+    """
+    s = _NOT_ALLOWED.sub(" ", text.translate(_FOLD_TRANS)).strip()
+    s = " ".join(
+        w.translate(_KEY_HOMOGLYPH_TRANS) if _HAS_GREEK.search(w) else w for w in s.split(" ")
+    )
+    for old, new in _GREEK_STEPS + _LATIN_STEPS:
+        s = s.replace(old, new)
+    return _DOUBLED.sub(r"\1", s)
+
+
+def _sql_literal(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def search_key_sql(name: str = "geo_search_key") -> str:
+    """`CREATE OR REPLACE FUNCTION <name>(text)`, search_key in PL/pgSQL, IMMUTABLE.
+
+    It does not depend on the database's locale (no lower(), no unaccent), so expression indexes
+    on it are safe. Changing search_key means a new migration that runs this again and a REINDEX
+    of any index built on it.
+    """
+    kept = [(k, v) for k, v in _FOLD.items() if v]
+    dropped = [k for k, v in _FOLD.items() if not v]
+    fold_from = "".join(k for k, _ in kept) + "".join(dropped)
+    fold_to = "".join(v for _, v in kept)
+    steps = "\n".join(
+        f"  s := replace(s, {_sql_literal(old)}, {_sql_literal(new)});"
+        for old, new in _GREEK_STEPS + _LATIN_STEPS
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION {name}(t text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+DECLARE
+  s text;
+  w text;
+  words text[] := '{{}}';
+BEGIN
+  s := translate(t, {_sql_literal(fold_from)}, {_sql_literal(fold_to)});
+  s := btrim(regexp_replace(s, '[^a-z0-9α-ω]+', ' ', 'g'));
+  FOREACH w IN ARRAY string_to_array(s, ' ') LOOP
+    IF w ~ '[α-ω]' THEN
+      w := translate(w, {_sql_literal(_KEY_HOMOGLYPHS[0])}, {_sql_literal(_KEY_HOMOGLYPHS[1])});
+    END IF;
+    words := words || w;
+  END LOOP;
+  s := array_to_string(words, ' ');
+{steps}
+  RETURN regexp_replace(s, '([a-z])\\1+', '\\1', 'g');
+END
+$fn$;
+"""
+
+
+# Latin (and accented Latin, after NFD) letters that look like Greek ones, case kept.
+_REPAIR = str.maketrans(
+    "ABEHIKMNOPTXYZaeikoptuvxw",
+    "ΑΒΕΗΙΚΜΝΟΡΤΧΥΖαεικορτυνχω",
+)
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _is_greek(c: str) -> bool:
+    return c.isalpha() and ("\u0370" <= c <= "\u03ff" or "\u1f00" <= c <= "\u1fff")
+
+
+def _repair_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    latin = [c for c in word if c.isascii() and c.isalpha()]
+    if not latin or not any(_is_greek(c) for c in word):
+        return word
+    if not all(ord(c) < 128 and c.translate(_REPAIR) != c for c in latin):
+        return word  # a Latin letter with no Greek twin: not a look-alike slip, leave it be
+    return word.translate(_REPAIR)
+
+
+def repair_homoglyphs(text: str) -> str:
+    """Latin look-alike letters inside Greek words become Greek: 'ΣΚOΠΕΛΟΥ' (Latin O) ->
+    'ΣΚΟΠΕΛΟΥ'. Words without a Greek letter, or with a Latin letter that has no Greek twin,
+    are left as they are. Accents are kept ('Ó' -> 'Ό')."""
+    decomposed = unicodedata.normalize("NFD", text)
+    if text.isascii() or not _ASCII_LETTER.search(decomposed):
+        return text
+    repaired = _WORD.sub(_repair_word, decomposed)
+    return unicodedata.normalize("NFC", repaired)
