@@ -161,6 +161,8 @@ def tipg(database_url: str, *, log_dir: Path) -> Iterator[Server]:
         "TIPG_DB_SCHEMAS": f'["{TIPG_SCHEMA}"]',
         "TIPG_DB_FUNCTION_SCHEMAS": "[]",
         "TIPG_MAX_FEATURES_PER_QUERY": "20000",
+        # TiPg stops a tile at 10,000 features by default; ours holds every feature.
+        "TIPG_MAX_FEATURES_PER_TILE": "10000000",
         "TIPG_DEFAULT_FEATURES_LIMIT": "10000",
         "TIPG_DB_SPATIAL_EXTENT": "false",
         "TIPG_DB_DATETIME_EXTENT": "false",
