@@ -44,8 +44,9 @@ fmt: ## Format and autofix with ruff
 	@$(PY) -m ruff format .
 	@$(PY) -m ruff check --fix .
 
-bench: setup db ## Run the benchmarks (BENCH_N=... for fewer synthetic locations)
-	@$(PY) -m benchmarks
+bench: db ## Run the benchmarks (BENCH_QUICK=1 for a 2-minute run, BENCH_N=... locations)
+	@scripts/setup.sh bench
+	@$(PY) -m benchmarks $(BENCH_ARGS)
 
 stop: ## Stop the local PostGIS cluster
 	@scripts/postgres.sh stop

@@ -35,7 +35,8 @@ apt_install() {
 # --- system packages -------------------------------------------------------------------------
 BASE_PKGS=(ca-certificates postgresql gdal-bin gettext python3 python3-venv util-linux)
 command -v npm >/dev/null 2>&1 || BASE_PKGS+=(nodejs npm)
-[ "$PURPOSE" = test ] && BASE_PKGS+=(chromium fonts-dejavu-core fonts-noto-core)
+# Browser tests and the map-page benchmark drive Debian's Chromium (never a downloaded browser).
+case "$PURPOSE" in test|bench) BASE_PKGS+=(chromium fonts-dejavu-core fonts-noto-core) ;; esac
 apt_install "${BASE_PKGS[@]}"
 PGVER=$(ls /usr/lib/postgresql/ | sort -V | tail -1)
 apt_install "postgresql-$PGVER-postgis-3"
