@@ -36,7 +36,8 @@ apt_install() {
 BASE_PKGS=(ca-certificates postgresql gdal-bin gettext python3 python3-venv util-linux)
 command -v npm >/dev/null 2>&1 || BASE_PKGS+=(nodejs npm)
 # Browser tests and the map-page benchmark drive Debian's Chromium (never a downloaded browser).
-case "$PURPOSE" in test|bench) BASE_PKGS+=(chromium fonts-dejavu-core fonts-noto-core) ;; esac
+# libatomic1: the Node.js that the playwright package bundles as its driver links against it.
+case "$PURPOSE" in test|bench) BASE_PKGS+=(chromium fonts-dejavu-core fonts-noto-core libatomic1) ;; esac
 apt_install "${BASE_PKGS[@]}"
 PGVER=$(ls /usr/lib/postgresql/ | sort -V | tail -1)
 apt_install "postgresql-$PGVER-postgis-3"
