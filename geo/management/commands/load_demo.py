@@ -16,11 +16,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once=False, **options):
-        if once and demo_loaded():
-            self.stdout.write("Demo data already loaded.")
-            return
         data_dir = settings.GEITONIA_DATA_DIR
-        if not Area.objects.exists():
+        # No areas yet, or areas loaded by a version that did not index their names for search.
+        if not Area.objects.exists() or Area.objects.filter(search_names="").exists():
             if missing := missing_sources(data_dir):
                 self.stderr.write(
                     self.style.WARNING(
@@ -31,6 +29,9 @@ class Command(BaseCommand):
                 )
             else:
                 call_command("load_areas", stdout=self.stdout, stderr=self.stderr)
+        if once and demo_loaded():
+            self.stdout.write("Demo data already loaded.")
+            return
         report = load_demo(data_dir)
         self.stdout.write(
             f"Demo: {report.organisations} organisations, {report.locations} locations, "
