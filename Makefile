@@ -44,7 +44,7 @@ fmt: ## Format and autofix with ruff
 	@$(PY) -m ruff format .
 	@$(PY) -m ruff check --fix .
 
-bench: db ## Run the benchmarks (BENCH_QUICK=1 for a 2-minute run, BENCH_N=... locations)
+bench: db ## Run the benchmarks (BENCH_QUICK=1 for a few-minute run, BENCH_N=... locations)
 	@scripts/setup.sh bench
 	@$(PY) -m benchmarks $(BENCH_ARGS)
 
