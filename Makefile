@@ -39,6 +39,7 @@ lint: ## ruff lint + format check, Django checks, OpenAPI schema validation
 	@$(PY) -m ruff format --check .
 	@$(PY) manage.py check
 	@$(PY) manage.py makemigrations --check --dry-run -v0
+	@$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 fmt: ## Format and autofix with ruff
 	@$(PY) -m ruff format .
