@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import shapely
-from django.contrib.gis.geos import Point
 
 from geo.models import Area, Category
 from importers.cleaning.vocabulary import normalise
@@ -25,27 +24,27 @@ BOUNDARY_BUFFER_DEGREES = 0.01
 class CleaningContext:
     """`categories`: normalised slug/name/synonym -> slug, or None when the word names several.
     `greece`: the outline points must fall in; `boundary` says which one it is.
-    `postcode_holds(postcode, point)`: True/False/None (unknown); checks a postcode against the
-    coordinates of the same row (geo.postcodes.postcode_holds when available).
+    `postcode_holds(postcode, lon, lat)`: True/False/None (unknown); checks a postcode against
+    the coordinates of the same row (geo.postcodes.PostcodeCheck.holds, in memory).
     """
 
     categories: Mapping[str, str | None]
     greece: "Outline"
     boundary: str
     today: dt.date = field(default_factory=dt.date.today)
-    postcode_holds: Callable[[str, Point], bool | None] | None = None
+    postcode_holds: Callable[[str, float, float], bool | None] | None = None
     # Answers for cells seen before in this import (the same category text on every row).
     memo: dict[tuple[str, str], tuple[tuple[str, ...], list[tuple[str, str]]]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    # postcode_holds answers by (postcode, 0.01° cell): it asks the database each time.
+    # postcode_holds answers by (postcode, 0.01° cell).
     postcode_memo: dict[tuple[str, int, int], bool | None] = field(
         default_factory=dict, compare=False, repr=False
     )
 
     @classmethod
     def from_db(
-        cls, *, postcode_holds: Callable[[str, Point], bool | None] | None = None
+        cls, *, postcode_holds: Callable[[str, float, float], bool | None] | None = None
     ) -> "CleaningContext":
         if postcode_holds is None:
             postcode_holds = _geo_postcode_check()
@@ -144,10 +143,7 @@ def _regional_units(ids: tuple[int, ...]) -> Outline:
     return Outline(parts, tolerance=BOUNDARY_BUFFER_DEGREES)
 
 
-def _geo_postcode_check() -> Callable[[str, Point], bool | None] | None:
-    # geo.postcodes comes with the geocoding work; until it lands, postcodes are checked for form.
-    try:
-        from geo.postcodes import postcode_holds  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return postcode_holds
+def _geo_postcode_check() -> Callable[[str, float, float], bool | None] | None:
+    from geo.postcodes import postcode_check
+
+    return postcode_check().holds

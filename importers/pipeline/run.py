@@ -191,7 +191,6 @@ def _record(clean: CleanRow, report: ImportReport) -> Record:
     # organisation falls back to the listing's name, the service to the listing's.
     organisation = clean.organisation or clean.name or clean.service
     precision = clean.precision or ("area" if clean.sensitive else None)
-    point = clean.point
     return Record(
         row=clean.row,
         ref=clean.external_id,
@@ -220,8 +219,8 @@ def _record(clean: CleanRow, report: ImportReport) -> Record:
         eligibility=clean.eligibility,
         how_to_access=clean.how_to_access,
         precision=precision,
-        lon=point.x if point is not None else None,
-        lat=point.y if point is not None else None,
+        lon=clean.lon,
+        lat=clean.lat,
     )
 
 

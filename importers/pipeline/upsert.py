@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from geo.areas import assign_areas
+from geo.area_parts import areas_holding_sql
 from geo.models import Location, Service
 from importers.pipeline.report import MAX_CHANGES
 from importers.pipeline.staging import STAGING
@@ -68,7 +68,8 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
         cur.execute(
             f"""CREATE TEMP TABLE {LOC} AS
                 SELECT f.*, r.rows, NULL::bigint AS org_id, NULL::bigint AS id,
-                       NULL::text AS action
+                       NULL::text AS action, NULL::bigint AS area_id,
+                       NULL::bigint AS municipality_id
                   FROM (SELECT DISTINCT ON (loc_ref) loc_ref, row_number, org_name, org_slug,
                                org_kind, name, address, address_extra, accessibility, postcode,
                                locality, phones, email, website,
@@ -123,6 +124,16 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
                    AND n.geocode_precision <> 'source'"""
         )
         _match_services(cur)
+
+        # The areas holding each point, before anything is written (geo.area_parts).
+        started = time.monotonic()
+        points = f"""SELECT loc_ref AS key, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom
+                       FROM {LOC} WHERE lon IS NOT NULL"""
+        cur.execute(
+            f"""UPDATE {LOC} n SET area_id = h.area_id, municipality_id = h.municipality_id
+                  FROM ({areas_holding_sql(points)}) h WHERE h.key = n.loc_ref"""
+        )
+        counts.areas_seconds = round(time.monotonic() - started, 3)
 
         differs = " OR ".join(
             f"l.{col}{'::text[]' if col == 'phones' else ''} IS DISTINCT FROM {expr}"
@@ -184,13 +195,6 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
             Location.objects.filter(id__in=gone).delete()
             Service.objects.filter(source=source, locations__isnull=True).delete()
 
-        cur.execute(f"SELECT array_agg(id) FROM {LOC} WHERE action IN ('new', 'changed')")
-        touched = cur.fetchone()[0] or []
-        if touched:
-            started = time.monotonic()
-            assign_areas(touched)
-            counts.areas_seconds = round(time.monotonic() - started, 3)
-
         cur.execute(
             f"""SELECT action, loc_ref, org_name, address, postcode, locality, lon, lat,
                        geocode_precision, needs_pin, rows
@@ -238,14 +242,15 @@ def _write_locations(cur, p: dict) -> None:
         f"""INSERT INTO geo_location (id, organisation_id, name, description, point, precision,
                    address, address_extra, locality, postcode, opening_hours, opening_hours_text,
                    phones, email, website, accessibility, geocode_precision, geocode_provider,
-                   geocode_query, needs_pin, needs_regeocode, source, source_ref, created_at,
-                   updated_at)
+                   geocode_query, needs_pin, needs_regeocode, source, source_ref, area_id,
+                   municipality_id, created_at, updated_at)
             SELECT n.id, n.org_id, n.name, '', {_POINT},
                    coalesce(n.precision, 'exact'), n.address, n.address_extra, n.locality,
                    n.postcode, n.opening_hours, n.opening_hours_text, n.phones, n.email,
                    n.website, n.accessibility,
                    n.geocode_precision, n.geocode_provider, n.geocode_query, n.needs_pin,
-                   n.needs_regeocode, %(source)s, n.loc_ref, now(), now()
+                   n.needs_regeocode, %(source)s, n.loc_ref, n.area_id, n.municipality_id,
+                   now(), now()
               FROM {LOC} n WHERE n.action = 'new'""",
         p,
     )
@@ -254,7 +259,12 @@ def _write_locations(cur, p: dict) -> None:
         f"""UPDATE geo_location l SET {sets}, point = {_POINT},
                    precision = coalesce(n.precision, l.precision),
                    geocode_provider = n.geocode_provider, geocode_query = n.geocode_query,
-                   needs_regeocode = n.needs_regeocode, updated_at = now()
+                   needs_regeocode = n.needs_regeocode, updated_at = now(),
+                   -- an area chosen for an area-precision listing stays while its point does
+                   area_id = CASE WHEN l.precision = 'area' AND l.area_id IS NOT NULL
+                                   AND ST_AsBinary(l.point) = ST_AsBinary({_POINT})
+                                  THEN l.area_id ELSE coalesce(n.area_id, l.area_id) END,
+                   municipality_id = coalesce(n.municipality_id, l.municipality_id)
               FROM {LOC} n WHERE n.id = l.id AND n.action = 'changed'"""
     )
 
