@@ -36,6 +36,8 @@ _LOCATION_FIELDS = {
     "opening_hours_text": "n.opening_hours_text",
     "geocode_precision": "n.geocode_precision",
     "needs_pin": "n.needs_pin",
+    # a file without the date keeps the one set before (in the admin, say)
+    "verified_at": "coalesce(n.verified_at, l.verified_at)",
 }
 
 
@@ -67,7 +69,7 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
         cur.execute(
             f"""CREATE TEMP TABLE {LOC} AS
-                SELECT f.*, r.rows, NULL::bigint AS org_id, NULL::bigint AS id,
+                SELECT f.*, r.rows, r.verified_at, NULL::bigint AS org_id, NULL::bigint AS id,
                        NULL::text AS action, NULL::bigint AS area_id,
                        NULL::bigint AS municipality_id
                   FROM (SELECT DISTINCT ON (loc_ref) loc_ref, row_number, org_name, org_slug,
@@ -77,7 +79,8 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
                                geocode_precision, geocode_provider, geocode_query, needs_pin,
                                needs_regeocode
                           FROM {STAGING} ORDER BY loc_ref, row_number) f
-                  JOIN (SELECT loc_ref, array_agg(row_number ORDER BY row_number) AS rows
+                  JOIN (SELECT loc_ref, array_agg(row_number ORDER BY row_number) AS rows,
+                               max(verified_at) AS verified_at -- the latest of its units
                           FROM {STAGING} GROUP BY loc_ref) r USING (loc_ref)"""
         )
         cur.execute(f"CREATE UNIQUE INDEX ON {LOC} (loc_ref)")
@@ -147,7 +150,12 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
             if delete_missing
             else ""
         )
-        cur.execute(f"UPDATE {LOC} SET action = 'new' WHERE id IS NULL")
+        # new listings get their ids now, in the same pass (a temp table rewrite each)
+        cur.execute(
+            f"""UPDATE {LOC} SET action = 'new',
+                       id = nextval(pg_get_serial_sequence('geo_location', 'id'))
+                 WHERE id IS NULL"""
+        )
         cur.execute(
             f"""UPDATE {LOC} n SET action = CASE WHEN {differs}
                     OR ST_AsBinary(l.point) IS DISTINCT FROM ST_AsBinary({_POINT})
@@ -217,7 +225,11 @@ def _match_services(cur) -> None:
               JOIN geo_service sv ON sv.id = sl.service_id
              WHERE n.loc_ref = s.loc_ref AND lower(sv.name) = lower(s.service_name)"""
     )
-    cur.execute(f"UPDATE {SVC} SET action = 'new' WHERE id IS NULL")
+    cur.execute(
+        f"""UPDATE {SVC} SET action = 'new',
+                   id = nextval(pg_get_serial_sequence('geo_service', 'id'))
+             WHERE id IS NULL"""
+    )
     cur.execute(
         f"""UPDATE {SVC} s SET action = CASE
                 WHEN sv.name <> s.service_name OR sv.description <> s.description
@@ -235,22 +247,18 @@ def _match_services(cur) -> None:
 
 def _write_locations(cur, p: dict) -> None:
     cur.execute(
-        f"""UPDATE {LOC} SET id = nextval(pg_get_serial_sequence('geo_location', 'id'))
-             WHERE action = 'new'"""
-    )
-    cur.execute(
         f"""INSERT INTO geo_location (id, organisation_id, name, description, point, precision,
                    address, address_extra, locality, postcode, opening_hours, opening_hours_text,
                    phones, email, website, accessibility, geocode_precision, geocode_provider,
                    geocode_query, needs_pin, needs_regeocode, source, source_ref, area_id,
-                   municipality_id, created_at, updated_at)
+                   municipality_id, verified_at, created_at, updated_at)
             SELECT n.id, n.org_id, n.name, '', {_POINT},
                    coalesce(n.precision, 'exact'), n.address, n.address_extra, n.locality,
                    n.postcode, n.opening_hours, n.opening_hours_text, n.phones, n.email,
                    n.website, n.accessibility,
                    n.geocode_precision, n.geocode_provider, n.geocode_query, n.needs_pin,
                    n.needs_regeocode, %(source)s, n.loc_ref, n.area_id, n.municipality_id,
-                   now(), now()
+                   n.verified_at, now(), now()
               FROM {LOC} n WHERE n.action = 'new'""",
         p,
     )
@@ -273,10 +281,6 @@ def _write_services(cur, p: dict) -> None:
     cur.execute(
         f"UPDATE {SVC} s SET loc_id = n.id, org_id = n.org_id FROM {LOC} n "
         "WHERE n.loc_ref = s.loc_ref AND s.loc_id IS NULL"
-    )
-    cur.execute(
-        f"""UPDATE {SVC} SET id = nextval(pg_get_serial_sequence('geo_service', 'id'))
-             WHERE action = 'new'"""
     )
     cur.execute(
         f"""INSERT INTO geo_service (id, organisation_id, name, description, languages, audience,
