@@ -230,6 +230,7 @@ def _services(cur) -> None:
                 FROM {STAGING} ORDER BY loc_ref, lower(service_name), row_number),
             m AS (
               SELECT s.*, n.id AS loc_id, n.org_id, sv.id AS old_id,
+                     sv.id IS NOT NULL AND (
                      sv.name <> s.service_name OR sv.description <> s.description
                      OR sv.languages::text[] IS DISTINCT FROM s.languages
                      OR sv.audience::text[] IS DISTINCT FROM s.audience OR sv.cost <> s.cost
@@ -238,7 +239,7 @@ def _services(cur) -> None:
                      OR ARRAY(SELECT c.slug::text FROM geo_service_categories sc
                                 JOIN geo_category c ON c.id = sc.category_id
                                WHERE sc.service_id = sv.id ORDER BY 1)
-                        IS DISTINCT FROM s.categories AS differs
+                        IS DISTINCT FROM s.categories) AS differs
                 FROM s JOIN {LOC} n USING (loc_ref)
                 LEFT JOIN LATERAL (
                   SELECT sv.* FROM geo_service_locations sl
