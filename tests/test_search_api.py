@@ -173,6 +173,20 @@ def test_text_query_ignores_case_and_accents(api, varied):
     assert _names(api("/api/locations/", q="100%")) == []
 
 
+def test_text_query_matches_greeklish_and_look_alike_letters(api, varied):
+    # Greeklish of a location's name, of its organisation's name, of a service's name; a Latin
+    # E and O inside Greek capitals.
+    assert _names(api("/api/locations/", q="somateio")) == ["Σωματείο"]
+    assert _names(api("/api/locations/", q="nomiki voitheia")) == ["Νομική βοήθεια"]
+    assert _names(api("/api/locations/", q="ΣΩΜΑΤEΙO")) == ["Σωματείο"]
+    union = varied["union"].organisation
+    union.name = "Σωματείο Εργαζομένων Διανομής"
+    union.save()
+    assert _names(api("/api/locations/", q="ergazomenon dianomis")) == ["Σωματείο"]
+    assert _names(api("/api/locations/", q="ypiresia maieftirio")) == ["Μαιευτήριο"]
+    assert _names(api("/api/locations/", q="!!!")) == []
+
+
 def test_bbox_and_pagination(api, hospitals):
     box = "23.70,37.95,23.78,38.01"
     first = api("/api/locations/", in_bbox=box, limit=3).json()
