@@ -11,6 +11,7 @@ compressing megabytes again on every request.
 
 import gzip
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -20,7 +21,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
-from django.utils.regex_helper import _lazy_re_compile
 
 from geo.versions import data_version
 
@@ -30,7 +30,7 @@ MAX_CACHED_BYTES = 8 * 1024 * 1024
 # As django.middleware.gzip: smaller bodies are not worth compressing.
 MIN_GZIP_BYTES = 200
 GZIP_LEVEL = 6
-_ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 class BodyCache:
