@@ -12,8 +12,10 @@ from geo.models import Area
 PART_VERTICES = 128
 
 AREA_PARTS_SQL = f"""
+-- No foreign key: the triggers below keep it, and a key would stop TRUNCATE geo_area (which
+-- Django's test flush runs).
 CREATE TABLE IF NOT EXISTS geo_area_part (
-  area_id bigint NOT NULL REFERENCES geo_area (id) ON DELETE CASCADE,
+  area_id bigint NOT NULL,
   level varchar(20) NOT NULL,
   size double precision NOT NULL,
   geom geometry(Geometry, 4326) NOT NULL
@@ -38,12 +40,25 @@ DROP TRIGGER IF EXISTS geo_area_parts ON geo_area;
 CREATE TRIGGER geo_area_parts AFTER INSERT OR DELETE OR UPDATE OF boundary, level ON geo_area
   FOR EACH ROW EXECUTE FUNCTION geo_area_parts();
 
+CREATE OR REPLACE FUNCTION geo_area_parts_truncate() RETURNS trigger AS $$
+BEGIN
+  TRUNCATE geo_area_part;
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS geo_area_parts_truncate ON geo_area;
+CREATE TRIGGER geo_area_parts_truncate AFTER TRUNCATE ON geo_area
+  FOR EACH STATEMENT EXECUTE FUNCTION geo_area_parts_truncate();
+
 TRUNCATE geo_area_part;
 INSERT INTO geo_area_part (area_id, level, size, geom)
 SELECT id, level, ST_Area(boundary), ST_Subdivide(boundary, {PART_VERTICES}) FROM geo_area;
 """  # noqa: S608 (constants)
 
 DROP_AREA_PARTS_SQL = """
+DROP TRIGGER IF EXISTS geo_area_parts_truncate ON geo_area;
+DROP FUNCTION IF EXISTS geo_area_parts_truncate();
 DROP TRIGGER IF EXISTS geo_area_parts ON geo_area;
 DROP FUNCTION IF EXISTS geo_area_parts();
 DROP TABLE IF EXISTS geo_area_part;

@@ -191,16 +191,21 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
             Service.objects.filter(source=source, locations__isnull=True).delete()
 
         cur.execute(
-            f"""SELECT action, loc_ref, org_name, address, postcode, locality, lon, lat,
-                       geocode_precision, needs_pin, rows
-                  FROM {LOC} WHERE action IN ('new', 'changed')
-                 ORDER BY rows[1] LIMIT {MAX_CHANGES}"""
+            # what the preview shows staff; a listing shown less precisely than exact (a
+            # shelter, say) keeps its coordinates out of the stored report too
+            f"""SELECT n.action, n.loc_ref, n.org_name, n.address, n.postcode, n.locality,
+                       n.lon, n.lat, n.geocode_precision, n.needs_pin, n.rows,
+                       coalesce(n.precision, l.precision, 'exact') AS precision
+                  FROM {LOC} n LEFT JOIN geo_location l ON l.id = n.id
+                 WHERE n.action IN ('new', 'changed')
+                 ORDER BY n.rows[1] LIMIT {MAX_CHANGES}"""
         )
         names = [c.name for c in cur.description]
         for row in cur.fetchall():
             change = dict(zip(names, row, strict=True))
             lon, lat = change.pop("lon"), change.pop("lat")
-            change["lonlat"] = [lon, lat] if lon is not None else None
+            exact = change["precision"] == "exact"
+            change["lonlat"] = [lon, lat] if lon is not None and exact else None
             counts.changes.append(change)
     return counts
 
