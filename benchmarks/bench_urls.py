@@ -9,6 +9,7 @@ urlpatterns = [
     path("bench-floor/ping/", floor.ping),
     path("bench-floor/nearest/", floor.nearest),
     path("bench-floor/bbox/", floor.bbox),
+    path("bench-floor/text/", floor.text),
     path("bench-floor/tile/<int:z>/<int:x>/<int:y>.pbf", floor.tile),
     # the app's table as it is (i18n_patterns cannot be include()d)
     *app_urlpatterns,

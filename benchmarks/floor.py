@@ -11,6 +11,7 @@ from benchmarks.sql import body_of, query_for
 CONTENT_TYPES = {
     "nearest": "application/geo+json",
     "bbox": "application/geo+json",
+    "text": "application/geo+json",
     "tile": "application/vnd.mapbox-vector-tile",
 }
 
@@ -46,6 +47,11 @@ def bbox(request: HttpRequest) -> HttpResponse:
         "limit": limit,
     }
     return HttpResponse(_run("bbox", request_), content_type=CONTENT_TYPES["bbox"])
+
+
+def text(request: HttpRequest) -> HttpResponse:
+    request_ = {"q": request.GET.get("q", ""), "limit": int(request.GET.get("limit", 500))}
+    return HttpResponse(_run("text", request_), content_type=CONTENT_TYPES["text"])
 
 
 def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:

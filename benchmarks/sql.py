@@ -13,6 +13,7 @@ SOURCES = {
     "nearest": "geo.search.sql.nearest_sql (first pass of geo.search.nearest)",
     "bbox": "geo.search.sql.page_sql",
     "tile": "layers.tiles.tile_sql (layer 'all')",
+    "text": "geo.search.sql.page_sql with Filters(text=q)",
 }
 # What a page's "next" link would be; the SQL only echoes it, so its value costs nothing.
 NEXT_URL = "http://127.0.0.1/api/locations/?limit=5000&offset=5000"
@@ -38,6 +39,10 @@ def query_for(kind: str, request: dict) -> tuple[str, dict, str]:
         box = BBox(request["minlon"], request["minlat"], request["maxlon"], request["maxlat"])
         sql, params = page_sql(
             Filters(bbox=box), limit=request["limit"], next_url=NEXT_URL, previous_url=None
+        )
+    elif kind == "text":
+        sql, params = page_sql(
+            Filters(text=request["q"]), limit=request["limit"], next_url=None, previous_url=None
         )
     else:
         sql, params = tile_sql(request["z"], request["x"], request["y"], layer_name=ALL)

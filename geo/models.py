@@ -103,6 +103,17 @@ SEARCH_OWN_NAMES = Func(
 )
 
 
+def search_key_of(field: str) -> Func:
+    """geo_search_key(field): the SQL twin of geo.text.search_key (migration 0003), IMMUTABLE,
+    so that trigram indexes can be built on it and `q` matches Greeklish and accents."""
+    return Func(F(field), function="geo_search_key", output_field=TextField())
+
+
+def search_key_index(field: str, *, name: str) -> GinIndex:
+    """A trigram index on the search key of `field`, for `geo_search_key(field) LIKE '%key%'`."""
+    return GinIndex(OpClass(search_key_of(field), name="gin_trgm_ops"), name=name)
+
+
 class Area(Named):
     class Level(models.TextChoices):
         REGION = "region", _("region")
@@ -193,6 +204,11 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="organisation_named"),
+        ]
+        # What the text search (`q`, geo.search.sql) reads; keep in step with it.
+        indexes = [
+            search_key_index("name", name="organisation_name_key_trgm"),
+            search_key_index("alternate_name", name="organisation_alt_key_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -300,6 +316,7 @@ class Location(models.Model):
         indexes = [
             GistIndex(fields=["public_point"], name="location_public_point_gist"),
             models.Index(fields=["needs_pin"], condition=Q(needs_pin=True), name="location_pin"),
+            search_key_index("name", name="location_name_key_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -367,7 +384,10 @@ class Service(models.Model):
                 name="service_languages_known",
             ),
         ]
-        indexes = [GinIndex(fields=["languages"], name="service_languages_gin")]
+        indexes = [
+            GinIndex(fields=["languages"], name="service_languages_gin"),
+            search_key_index("name", name="service_name_key_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.name

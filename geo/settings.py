@@ -115,12 +115,10 @@ if test_db := env("GEITONIA_TEST_DB_NAME", default=""):
 # Responses that depend only on the request and the data version (layers.caching); per process.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "responses": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "geitonia-responses",
-        "OPTIONS": {"MAX_ENTRIES": env.int("GEITONIA_RESPONSE_CACHE_ENTRIES", default=2000)},
-    },
 }
+# Megabytes of built responses (GeoJSON pages, layers, tiles) each process keeps for the current
+# data version (layers.caching).
+GEITONIA_RESPONSE_CACHE_MB = env.int("GEITONIA_RESPONSE_CACHE_MB", default=256)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -125,8 +125,8 @@ def api(client, api_schema):
 
 @pytest.fixture(autouse=True)
 def _fresh_response_cache():
-    from django.core.cache import caches
+    from layers.caching import bodies
 
-    caches["responses"].clear()
+    bodies.clear()
     yield
-    caches["responses"].clear()
+    bodies.clear()

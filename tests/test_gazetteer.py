@@ -16,6 +16,7 @@ from geo.gazetteer import (
     find_areas,
     resolve_area,
 )
+from geo.gazetteer.names import exonyms
 from geo.models import Area
 from geo.text import name_parts, strip_accents, transliterate
 
@@ -239,3 +240,52 @@ def test_a_search_is_one_query_that_can_use_the_trigram_index(django_assert_num_
 def test_match_scores_lie_between_zero_and_one():
     for a in find_areas("Αγία", limit=50):
         assert 0 < a.match <= 1
+
+
+def test_every_exonym_row_names_an_area_that_exists():
+    rows = exonyms()
+    assert len(rows) > 50
+    for (level, code), row in rows.items():
+        area = Area.objects.filter(level=level, code=code).first()
+        assert area is not None, row
+        assert area.name == row.name, row
+        assert row.english, row
+
+
+def test_every_english_name_in_the_table_finds_its_area():
+    wrong = {}
+    for (level, code), row in exonyms().items():
+        for english in row.english:
+            found = resolve_area(english, levels=[level])
+            if found is None or (found.level, found.code) != (level, code):
+                wrong[english] = found and found.name
+    assert wrong == {}
+
+
+@pytest.mark.parametrize(
+    "english, name, level",
+    [
+        ("Athens", "Δήμος Αθηναίων", "municipality"),
+        ("athens", "Δήμος Αθηναίων", "municipality"),
+        ("Thessaloniki", "Δήμος Θεσσαλονίκης", "municipality"),
+        ("Salonica", "Δήμος Θεσσαλονίκης", "municipality"),
+        ("Piraeus", "Δήμος Πειραιώς", "municipality"),
+        ("Patras", "Δήμος Πατρέων", "municipality"),
+        ("Heraklion", "Δήμος Ηρακλείου", "municipality"),
+        ("Crete", "Περιφέρεια Κρήτης", "region"),
+        ("Attica", "Περιφέρεια Αττικής", "region"),
+        ("Peloponnese", "Περιφέρεια Πελοποννήσου", "region"),
+        ("Corfu", "Δήμος Κέρκυρας", "municipality"),
+        ("Rhodes", "Δήμος Ρόδου", "municipality"),
+        ("Mytilene", "Δήμος Λέσβου", "municipality"),
+        ("East Attica", "Π.Ε. Ανατολικής Αττικής", "regional_unit"),
+    ],
+)
+def test_english_exonyms_find_the_place_first(english, name, level):
+    best = first(english)
+    assert (best.name, best.level) == (name, level)
+
+
+def test_heraklion_is_the_cretan_one_not_the_athens_suburb():
+    best = first("Heraklion")
+    assert best.parent.name == "Π.Ε. Ηρακλείου"

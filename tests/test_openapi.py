@@ -93,7 +93,9 @@ def test_api_holds_to_its_schema(api_schema, demo_data, wsgi_in_test_transaction
             suppress_health_check=list(HealthCheck),
         )
         def run(case):
-            case.call_and_validate(checks=CHECKS)
+            # The WSGI transport hands on the body as sent, without undoing a Content-Encoding
+            # as an HTTP client would; compressed answers are tested in test_search_api.
+            case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
 
         try:
             run()

@@ -1,12 +1,15 @@
 """Proximity search and the GeoJSON API, at the HTTP interface, on the real OSM hospitals of
 Attica; every response is checked against our OpenAPI schema (the `api` fixture)."""
 
+import gzip
+
 import pytest
 from django.contrib.gis.geos import Point
 from geopy.distance import geodesic
 
 from geo.demo import HOSPITALS_SOURCE, load_demo
 from geo.models import Category, Location
+from layers.caching import BodyCache
 from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +99,14 @@ def test_nearest_from_an_area_name_and_only_inside_it(api, areas):
     assert _names(only_inside) == ["Μέσα στην Κυψέλη"]
 
 
+def test_nearest_to_an_english_place_name(api, areas):
+    body = api("/api/locations/nearest/", near="Athens", limit=5).json()
+    assert body["near"]["how"] == "area"
+    assert body["near"]["label"] == "Δήμος Αθηναίων"
+    crete = api("/api/areas/", q="Crete").json()["features"][0]["properties"]
+    assert (crete["name"], crete["level"]) == ("Περιφέρεια Κρήτης", "region")
+
+
 def test_area_locations_are_those_inside_kypseli(api, areas):
     inside = LocationFactory(name="Μέσα στην Κυψέλη", point=IN_KYPSELI)
     outside = LocationFactory(name="Στα Εξάρχεια", point=IN_EXARCHEIA)
@@ -173,6 +184,20 @@ def test_text_query_ignores_case_and_accents(api, varied):
     assert _names(api("/api/locations/", q="100%")) == []
 
 
+def test_text_query_matches_greeklish_and_look_alike_letters(api, varied):
+    # Greeklish of a location's name, of its organisation's name, of a service's name; a Latin
+    # E and O inside Greek capitals.
+    assert _names(api("/api/locations/", q="somateio")) == ["Σωματείο"]
+    assert _names(api("/api/locations/", q="nomiki voitheia")) == ["Νομική βοήθεια"]
+    assert _names(api("/api/locations/", q="ΣΩΜΑΤEΙO")) == ["Σωματείο"]
+    union = varied["union"].organisation
+    union.name = "Σωματείο Εργαζομένων Διανομής"
+    union.save()
+    assert _names(api("/api/locations/", q="ergazomenon dianomis")) == ["Σωματείο"]
+    assert _names(api("/api/locations/", q="ypiresia maieutirio")) == ["Μαιευτήριο"]
+    assert _names(api("/api/locations/", q="!!!")) == []
+
+
 def test_bbox_and_pagination(api, hospitals):
     box = "23.70,37.95,23.78,38.01"
     first = api("/api/locations/", in_bbox=box, limit=3).json()
@@ -237,3 +262,38 @@ def test_repeated_layer_requests_come_from_the_server_cache(
     with django_assert_num_queries(1):  # the data version only
         again = client.get("/api/locations/?limit=10")
     assert again.status_code == 200 and "Ιατρείο" in again.content.decode()
+
+
+def test_a_client_that_accepts_gzip_gets_the_same_body_compressed_once(
+    client, varied, django_assert_num_queries
+):
+    plain = client.get("/api/locations/")
+    zipped = client.get("/api/locations/", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert gzip.decompress(zipped.content) == plain.content
+    assert "Accept-Encoding" in zipped["Vary"] and "Accept-Encoding" in plain["Vary"]
+    # One tag per representation; either answers a conditional request with 304.
+    assert zipped["ETag"] != plain["ETag"]
+    with django_assert_num_queries(1):  # the data version only: both bodies are cached
+        again = client.get("/api/locations/", headers={"Accept-Encoding": "gzip"})
+    assert again.content == zipped.content
+    for tag in (plain["ETag"], zipped["ETag"]):
+        held = client.get(
+            "/api/locations/", headers={"Accept-Encoding": "gzip", "If-None-Match": tag}
+        )
+        assert held.status_code == 304 and held["ETag"] == tag
+
+
+def test_the_response_cache_is_bounded_in_bytes_and_forgets_old_versions():
+    cache = BodyCache(max_bytes=1000)
+    cache.put("v1", "a", "identity", b"x" * 600)
+    cache.put("v1", "b", "identity", b"y" * 300)
+    assert cache.get("v1", "a", "identity") == b"x" * 600  # a is now the most recent
+    cache.put("v1", "c", "identity", b"z" * 300)  # over 1000: b, the least recent, goes
+    assert cache.get("v1", "b", "identity") is None
+    assert cache.size == 900
+    cache.put("v1", "d", "identity", b"w" * 2000)  # larger than the whole cache: not kept
+    assert cache.get("v1", "d", "identity") is None
+    cache.put("v2", "a", "identity", b"new")
+    assert cache.get("v1", "c", "identity") is None  # another version: never served
+    assert cache.get("v2", "a", "identity") == b"new" and cache.size == 3

@@ -5,6 +5,12 @@ The column holds two sections, so that SQL can rank them apart with indexed LIKE
 names), then `/key/key/.../` the settlements inside it (ELSTAT 2011), so that a village or the
 seat of a merged municipality ('Κορωπί' -> Δήμος Κρωπίας) finds its municipality.
 Keys contain only [a-z0-9 ], so they never clash with the separators.
+
+Own names include the English exonyms of `exonyms.csv` (beside this module): names like Athens,
+Crete, Corfu or Salonica that no transliteration of the Greek gives. No source in the public data
+has English names, so the table is kept by hand, small, one row per area (level, code, the
+official name as a check, English names separated by ';'); names that transliteration already
+finds (Thessaloniki, Kavala, Lesvos) need no row, though a row may repeat one to tie it to its area.
 """
 
 import csv
@@ -13,6 +19,7 @@ import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
@@ -28,6 +35,7 @@ from geo.text import (
 )
 
 SETTLEMENTS_PATH = "gazetteer/greece_settlements_elstat_coords.csv"
+EXONYMS_PATH = Path(__file__).with_name("exonyms.csv")
 # Official prefixes that nobody types ("Δήμος Νέας Σμύρνης" is searched as "Νέα Σμύρνη").
 _PREFIXES = ("δημοσ ", "δημοτικη ενοτητα ", "π.ε. ", "περιφερεια ")
 # Levels whose official names are genitives.
@@ -145,10 +153,43 @@ def _shared_stems(genitive: str, nominative: str) -> int:
     return shared
 
 
+@dataclass(frozen=True)
+class Exonym:
+    """English names of one area (a row of exonyms.csv)."""
+
+    level: str
+    code: str
+    name: str  # the official name, to check the row against the area it means
+    english: tuple[str, ...]
+
+
+@functools.cache
+def exonyms() -> dict[tuple[str, str], Exonym]:
+    """(level, code) -> the English names of that area, from exonyms.csv."""
+    with EXONYMS_PATH.open(encoding="utf-8", newline="") as f:
+        rows = [
+            Exonym(
+                r["level"],
+                r["code"],
+                r["name"],
+                tuple(e.strip() for e in r["english"].split(";") if e.strip()),
+            )
+            for r in csv.DictReader(f)
+        ]
+    return {(r.level, r.code): r for r in rows}
+
+
 def area_keys(area: Area, seats: _Seats | None = None) -> list[str]:
     """The keys of an area's own names; the first is the official name without its prefix."""
     bare = _bare(area.name)
-    texts = [bare, area.name, area.name_en, *name_parts(bare)]
+    english = exonyms().get((area.level, area.code))
+    texts = [
+        bare,
+        area.name,
+        area.name_en,
+        *name_parts(bare),
+        *(english.english if english else ()),
+    ]
     if area.level in _GENITIVE_LEVELS:
         vocabulary = seats.vocabulary if seats else Counter()
         for genitive in [bare, *name_parts(bare)]:
@@ -220,7 +261,7 @@ def update_search_names(settlements: Sequence[Settlement] = ()) -> int:
         qualifiers = _qualifiers()
         changed = []
         # The boundary is fetched (deferred) only for areas whose seat is looked for.
-        for area in Area.objects.only("id", "name", "name_en", "level", "search_names"):
+        for area in Area.objects.only("id", "name", "name_en", "level", "code", "search_names"):
             own = area_keys(area, seats)
             plain = [k for k in own if k != _key(area.name)]  # not 'dimos ...' qualified
             own += [f"{k} {q}" for q in qualifiers.get(area.id, ()) for k in plain if q not in k]

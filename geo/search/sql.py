@@ -8,6 +8,7 @@ value from a request goes as a parameter.
 import math
 
 from geo.search.filters import Filters
+from geo.text import search_key
 
 SQL = tuple[str, dict]
 
@@ -65,9 +66,29 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _folded(column: str) -> str:
-    # Lower case, accents off, final sigma folded: the same as geo.text.strip_accents.
-    return f"translate(unaccent(lower({column})), 'ς', 'σ')"
+# The locations whose name, organisation's name or alternate name, or a service's name holds
+# the query's search key. Each arm is one trigram index lookup (migration 0009) on exactly the
+# expression indexed, geo_search_key(column); a single OR across the joined tables would be a scan.
+_TEXT_MATCH = """l.id IN (
+    SELECT lq.id FROM geo_location lq WHERE geo_search_key(lq.name) LIKE %(q)s
+    UNION
+    SELECT lq.id FROM geo_location lq WHERE lq.organisation_id IN (
+      SELECT oq.id FROM geo_organisation oq
+       WHERE geo_search_key(oq.name) LIKE %(q)s OR geo_search_key(oq.alternate_name) LIKE %(q)s)
+    UNION
+    SELECT slq.location_id FROM geo_service_locations slq WHERE slq.service_id IN (
+      SELECT sq.id FROM geo_service sq WHERE geo_search_key(sq.name) LIKE %(q)s))"""
+
+
+def text_condition(text: str, params: dict) -> str:
+    """The condition for a text query: its search key (geo.text.search_key, so accents, case,
+    Greeklish and Latin look-alikes all fold) anywhere in one of the searched names. A query
+    with nothing searchable in it ('!!!') finds nothing."""
+    key = search_key(text)
+    if not key:
+        return "false"
+    params["q"] = like_pattern(key)
+    return _TEXT_MATCH
 
 
 def service_where(filters: Filters, params: dict, *, open_pairs: tuple[int, ...] | None) -> str:
@@ -130,13 +151,7 @@ def location_where(
             " AND sc2.category_id = ANY(%(sel_categories)s::bigint[])))"
         )
     if filters.text:
-        params["q"] = like_pattern(filters.text)
-        conds.append(
-            f"({_folded('l.name')} LIKE %(q)s OR {_folded('o.name')} LIKE %(q)s"
-            f" OR {_folded('o.alternate_name')} LIKE %(q)s OR EXISTS ("
-            "SELECT 1 FROM geo_service_locations slq JOIN geo_service sq ON sq.id = slq.service_id"
-            f" WHERE slq.location_id = l.id AND {_folded('sq.name')} LIKE %(q)s))"
-        )
+        conds.append(text_condition(filters.text, params))
     if filters.filters_services or open_pairs is not None:
         services = service_where(filters, params, open_pairs=open_pairs)
         conds.append(
