@@ -25,8 +25,10 @@ def request_key(request: HttpRequest) -> str:
 
 def _not_modified(request: HttpRequest, etag: str, changed_at_seconds: int) -> bool:
     if match := request.headers.get("If-None-Match"):
-        tags = parse_etags(match)
-        return "*" in tags or etag in tags or etag.removeprefix("W/") in tags
+        # The weak comparison RFC 9110 prescribes for If-None-Match: gzip (geo.compression)
+        # turns our ETag into W/"...", and clients send that back.
+        tags = {tag.removeprefix("W/") for tag in parse_etags(match)}
+        return "*" in tags or etag.removeprefix("W/") in tags
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     return since is not None and changed_at_seconds <= since
 
