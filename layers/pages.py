@@ -124,11 +124,12 @@ class MapPage(TemplateView):
         origin = (place.lon, place.lat) if place else centre
         categories = category_info(language)
         layers = layer_info(language)
+        entries = listing.nearest(filters, centre=origin, now=timezone.now())
         ctx.update(
             filters=filters,
             place=place,
             near_not_found=bool(filters.near and not place),
-            entries=listing.nearest(filters, centre=origin, now=timezone.now()),
+            entries=entries,
             categories=categories,
             legend_layers=layers,
             languages=[(code, language_name(code)) for code in LANGUAGE_CODES],
@@ -146,12 +147,14 @@ class MapPage(TemplateView):
                 ),
                 "bands": _bands(),
                 "pageSize": listing.PAGE_SIZE,
+                # The list the server drew, for the script to start from without a request.
+                "first": [_entry_feature(entry) for entry in entries],
                 "api": {
                     "locations": _served("/api/locations/"),
                     "nearest": _served("/api/locations/nearest/"),
                     "markers": _served("/api/locations/markers/"),
                     # geo.search names it; the word itself is kept out of layers/ (privacy scan)
-                    "pointParameter": POINT_PARAMETER,
+                    "originParameter": POINT_PARAMETER,
                     "areas": _served("/api/areas/"),
                 },
                 "detailUrl": reverse("location", args=[0]),
@@ -162,6 +165,34 @@ class MapPage(TemplateView):
             },
         )
         return ctx
+
+
+def _entry_feature(entry: listing.Entry) -> dict:
+    """An entry as the nearest API's GeoJSON Feature carries what the list shows: the public
+    point, and the address only where the precision is exact (Entry.address)."""
+    location = entry.location
+    where = location.public_point
+    checked = entry.checked
+    return {
+        "type": "Feature",
+        "id": location.pk,
+        "geometry": {"type": "Point", "coordinates": [round(where.x, 6), round(where.y, 6)]},
+        "properties": {
+            "id": location.pk,
+            "name": location.name,
+            "organisation": location.organisation.name,
+            "organisation_kind": location.organisation.kind,
+            "precision": location.precision,
+            "address": entry.address,
+            "opening_hours": entry.hours,
+            "open_now": entry.open_now,
+            "phones": entry.phones,
+            "website": entry.website,
+            "verified_at": checked.isoformat() if checked else None,
+            "categories": [c.slug for c in entry.categories],
+            "languages": entry.languages,
+        },
+    }
 
 
 def _bands() -> list[list]:

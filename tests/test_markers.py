@@ -1,6 +1,9 @@
 """The map's markers endpoint and the nearest endpoint's "open now", at the HTTP interface;
 every response checked against our OpenAPI schema (the `api` fixture)."""
 
+import json
+import re
+
 import pytest
 from django.contrib.gis.geos import Point
 
@@ -78,3 +81,26 @@ def test_nearest_says_whether_each_location_is_open_now(api, spread):
         f["properties"]["name"]: f["properties"]["open_now"] for f in response.json()["features"]
     }
     assert told == {"Ιατρείο": True, "Ξενώνας": False, "Συσσίτιο": None}
+
+
+def test_the_map_page_carries_its_list_as_features_at_public_points(client, spread):
+    Location.objects.filter(pk=spread["clinic"].pk).update(opening_hours="24/7")
+    response = client.get("/en/", {"lat": "37.99", "lon": "23.74", "z": "14"})
+    config = json.loads(
+        re.search(
+            r'<script id="map-config" type="application/json">(.*?)</script>',
+            response.content.decode(),
+            re.S,
+        ).group(1)
+    )
+    first = {f["properties"]["name"]: f for f in config["first"]}
+    assert set(first) == {"Ιατρείο", "Ξενώνας", "Συσσίτιο"}
+    assert first["Ιατρείο"]["properties"]["open_now"] is True
+    assert first["Ιατρείο"]["properties"]["address"] == "Θεμιστοκλέους 80"
+    assert first["Ιατρείο"]["properties"]["categories"] == ["health"]
+    shelter = Location.objects.get(pk=spread["shelter"].pk)
+    assert first["Ξενώνας"]["geometry"]["coordinates"] == pytest.approx(
+        [shelter.public_point.x, shelter.public_point.y], abs=1e-6
+    )
+    assert first["Ξενώνας"]["geometry"]["coordinates"] != pytest.approx([23.74123, 37.99871])
+    assert first["Ξενώνας"]["properties"]["address"] == ""  # not exact: no address

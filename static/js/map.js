@@ -174,6 +174,16 @@ function filterParams() {
   return params;
 }
 
+function describeAll(features) {
+  return features
+    .filter((f) => f.geometry && f.geometry.coordinates)
+    .map((f) => {
+      const item = describe(f);
+      item.layers = layersOf(item);
+      return item;
+    });
+}
+
 async function features(url, params, signal) {
   const response = await fetch(`${url}?${params}`, {
     headers: { Accept: "application/geo+json, application/json" },
@@ -181,21 +191,14 @@ async function features(url, params, signal) {
   });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const data = await response.json();
-  const items = (data.features || [])
-    .filter((f) => f.geometry && f.geometry.coordinates)
-    .map((f) => {
-      const item = describe(f);
-      item.layers = layersOf(item);
-      return item;
-    });
-  return { data, items };
+  return { data, items: describeAll(data.features || []) };
 }
 
 // The nearest in view, as many as the list shows: small and quick, so it comes first.
 async function loadList(signal) {
   const params = filterParams();
   const [lat, lon] = distanceOrigin();
-  params.set(config.api.pointParameter, `${lon.toFixed(5)},${lat.toFixed(5)}`);
+  params.set(config.api.originParameter, `${lon.toFixed(5)},${lat.toFixed(5)}`);
   params.set("in_bbox", boxParam(map.getBounds()));
   params.set("limit", String(config.pageSize));
   return (await features(config.api.nearest, params, signal)).items;
@@ -236,7 +239,8 @@ async function load() {
     // Both start now; the list is drawn as soon as it is here.
     const markers = wantMarkers ? loadMarkers(signal, key) : null;
     markers?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-    listItems = await loadList(signal);
+    if (listFromPage) listFromPage = false;
+    else listItems = await loadList(signal);
     renderMarkers();
     renderList();
     if (markers) {
@@ -407,6 +411,21 @@ for (const button of toggle.querySelectorAll("button")) {
       load(); // the markers of the whole view, now that the map is seen
     }
   });
+}
+
+// The list the server drew (config.first, the nearest to the same centre) is the first view's
+// list when it is the nearest in view too: when all of it is in view, or when it is everything
+// there is. Then it is drawn at once, on the map too, without waiting for a request. An embed may
+// have changed the view before this module ran (embed.js), so it asks the API.
+let listFromPage = false;
+if (Array.isArray(config.first) && !config.embed && map.getZoom() >= MIN_ZOOM) {
+  const first = describeAll(config.first);
+  const bounds = map.getBounds();
+  const inView = first.filter((item) => bounds.contains(item.latlng));
+  if (inView.length === first.length || first.length < config.pageSize) {
+    listItems = inView;
+    listFromPage = true;
+  }
 }
 
 syncForm();
