@@ -280,9 +280,7 @@ def describe(location: Location, *, metres: float | None, now: datetime) -> Entr
     )
 
 
-def _nearest_ids(
-    qs: QuerySet[Location], origin: Point, *, count: int
-) -> list[tuple[int, float]]:
+def _nearest_ids(qs: QuerySet[Location], origin: Point, *, count: int) -> list[tuple[int, float]]:
     """(id, metres) of the `count` locations of `qs` nearest `origin`, nearest first.
 
     The KNN operator (`<->`, on the public point's GiST index) picks candidates by planar
