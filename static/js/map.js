@@ -408,7 +408,10 @@ for (const button of toggle.querySelectorAll("button")) {
     for (const b of toggle.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b === button));
     if (button.dataset.view === "map") {
       map.invalidateSize();
-      load(); // the markers of the whole view, now that the map is seen
+      // The markers of the whole view, now that the map is seen: one load, whether or not the
+      // new size moved the map (a move has already queued one).
+      clearTimeout(moveTimer);
+      moveTimer = setTimeout(load, 0);
     }
   });
 }
