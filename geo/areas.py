@@ -13,6 +13,7 @@ from pathlib import Path
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 from django.db import connection, transaction
 
+from geo.area_parts import areas_holding_sql
 from geo.gazetteer import Settlement, read_settlements, update_search_names
 from geo.gazetteer.names import SETTLEMENTS_PATH
 from geo.models import Area
@@ -464,20 +465,18 @@ def assign_areas(location_ids: list[int] | None = None) -> int:
     Locations whose precision is "area" keep the area they were given: their point is that
     area's centroid, and containment could pick a neighbouring polygon's edge.
     """
-    ranks = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in Area.LEVEL_RANK.items())
     where = "AND l.id = ANY(%s)" if location_ids is not None else ""
+    points = (
+        f"SELECT l.id AS key, l.point AS geom FROM geo_location l WHERE l.point IS NOT NULL {where}"
+    )
     with connection.cursor() as cur:
-        cur.execute(  # only constant level ranks are interpolated
+        cur.execute(  # the query is SQL of ours, not user text
             f"""
             UPDATE geo_location l SET
               area_id = CASE WHEN l.precision = 'area' AND l.area_id IS NOT NULL THEN l.area_id
-                ELSE (SELECT a.id FROM geo_area a WHERE ST_Intersects(a.boundary, l.point)
-                       ORDER BY CASE a.level {ranks} END DESC, ST_Area(a.boundary) LIMIT 1) END,
-              municipality_id = COALESCE((
-                SELECT a.id FROM geo_area a
-                 WHERE a.level = 'municipality' AND ST_Intersects(a.boundary, l.point)
-                 ORDER BY ST_Area(a.boundary) LIMIT 1), l.municipality_id)
-            WHERE l.point IS NOT NULL {where}""",
+                ELSE h.area_id END,
+              municipality_id = COALESCE(h.municipality_id, l.municipality_id)
+            FROM ({areas_holding_sql(points)}) h WHERE h.key = l.id""",
             [location_ids] if location_ids is not None else [],
         )
         return cur.rowcount

@@ -225,7 +225,9 @@ class Location(models.Model):
     )
     name = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
-    point = models.PointField(srid=4326, null=True, blank=True, spatial_index=True)
+    # Not indexed: nothing searches by the exact point (every spatial query reads public_point),
+    # and an index nobody reads costs every import a GiST insert per row.
+    point = models.PointField(srid=4326, null=True, blank=True, spatial_index=False)
     # What the public may see, kept by a database trigger from point, precision and area
     # (geo.privacy). Every output reads this column, never `point`.
     public_point = models.PointField(
@@ -296,7 +298,6 @@ class Location(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["precision"]),
             GistIndex(fields=["public_point"], name="location_public_point_gist"),
             models.Index(fields=["needs_pin"], condition=Q(needs_pin=True), name="location_pin"),
         ]

@@ -13,24 +13,32 @@ STREET_SNAP_METRES = 100
 PUBLIC_POINT_TRIGGER_SQL = f"""
 CREATE OR REPLACE FUNCTION geo_location_public_point() RETURNS trigger AS $$
 BEGIN
-  NEW.public_point := CASE
-    WHEN NEW.needs_pin OR NEW.point IS NULL THEN NULL
-    WHEN NEW.precision = 'exact' THEN NEW.point
-    WHEN NEW.precision = 'street' THEN ST_Transform(
-        ST_SnapToGrid(ST_Transform(NEW.point, 2100), {STREET_SNAP_METRES}), 4326)
-    WHEN NEW.precision = 'area' THEN COALESCE(
+  -- IF branches, not one CASE: an expression with a subquery goes through a full query plan on
+  -- every row, and the common exact case would pay for the area lookup it does not need.
+  IF NEW.needs_pin OR NEW.point IS NULL THEN
+    NEW.public_point := NULL;
+  ELSIF NEW.precision = 'exact' THEN
+    NEW.public_point := NEW.point;
+  ELSIF NEW.precision = 'street' THEN
+    NEW.public_point := ST_Transform(
+        ST_SnapToGrid(ST_Transform(NEW.point, 2100), {STREET_SNAP_METRES}), 4326);
+  ELSIF NEW.precision = 'area' THEN
+    NEW.public_point := COALESCE(
         (SELECT centroid FROM geo_area WHERE id = NEW.area_id),
-        (SELECT centroid FROM geo_area WHERE id = NEW.municipality_id))
-    ELSE NULL
-  END;
+        (SELECT centroid FROM geo_area WHERE id = NEW.municipality_id));
+  ELSE
+    NEW.public_point := NULL;
+  END IF;
   RETURN NEW;
 END
 $$ LANGUAGE plpgsql;
 
+-- On UPDATE only when what the public point depends on is written (geo_area_centroid_moved
+-- writes precision to recompute it).
 DROP TRIGGER IF EXISTS geo_location_public_point ON geo_location;
 CREATE TRIGGER geo_location_public_point
-  BEFORE INSERT OR UPDATE ON geo_location
-  FOR EACH ROW EXECUTE FUNCTION geo_location_public_point();
+  BEFORE INSERT OR UPDATE OF point, precision, needs_pin, area_id, municipality_id, public_point
+  ON geo_location FOR EACH ROW EXECUTE FUNCTION geo_location_public_point();
 
 CREATE OR REPLACE FUNCTION geo_area_centroid_moved() RETURNS trigger AS $$
 BEGIN

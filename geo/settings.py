@@ -280,6 +280,8 @@ GEITONIA_TILE_ATTRIBUTION = env(
 # Imports uploaded in the admin: the largest file accepted, and where files wait for the worker.
 GEITONIA_IMPORT_MAX_UPLOAD_MB = env.int("GEITONIA_IMPORT_MAX_UPLOAD_MB", default=25)
 GEITONIA_IMPORT_DIR = Path(env("GEITONIA_IMPORT_DIR", default=str(VAR_DIR / "imports")))
+# Uploads whose dry run nobody confirmed are deleted by the worker after this many days.
+GEITONIA_IMPORT_KEEP_DAYS = env.int("GEITONIA_IMPORT_KEEP_DAYS", default=7)
 # Where the quick-exit button and the Esc key send someone who must leave the site at once:
 # a neutral page that says nothing about what they were looking at.
 GEITONIA_QUICK_EXIT_URL = env(

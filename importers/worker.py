@@ -5,11 +5,14 @@ A run being worked on holds a session advisory lock on its id (taken by run_impo
 run whose lock nobody holds lost its worker, and is retired as failed.
 """
 
+import contextlib
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -19,6 +22,8 @@ from importers.pipeline import ImportReport, run_import
 from importers.pipeline.run import RUN_LOCK_NAMESPACE
 
 log = logging.getLogger(__name__)
+# how often a long-running worker looks for uploads nobody confirmed
+SWEEP_SECONDS = 3600
 
 
 def claim_next_run() -> ImportRun | None:
@@ -69,7 +74,41 @@ def process(run: ImportRun) -> ImportReport | None:
         _advisory(run, "pg_advisory_unlock")
         if not run.dry_run:
             # the confirmed run is the file's last use; a dry run keeps it for the confirmation
-            Path(run.stored_path).unlink(missing_ok=True)
+            _remove_upload(run.stored_path)
+
+
+def discard_stale_uploads(*, older_than: dt.timedelta | None = None) -> int:
+    """Delete uploaded files whose dry run was never confirmed within `older_than` (default
+    settings.GEITONIA_IMPORT_KEEP_DAYS); returns how many. Uploads hold addresses, some of
+    them sensitive: they are not kept longer than a coordinator needs to confirm them."""
+    if older_than is None:
+        older_than = dt.timedelta(days=settings.GEITONIA_IMPORT_KEEP_DAYS)
+    cutoff = timezone.now() - older_than
+    stale = ImportRun.objects.filter(
+        status=ImportRun.Status.DRY_RUN, finished_at__lt=cutoff
+    ).exclude(stored_path="")
+    discarded = 0
+    for run in stale:
+        # a confirmation queued from this dry run still needs the file
+        if ImportRun.objects.filter(
+            stored_path=run.stored_path,
+            dry_run=False,
+            status__in=(ImportRun.Status.QUEUED, ImportRun.Status.RUNNING),
+        ).exists():
+            continue
+        _remove_upload(run.stored_path)
+        ImportRun.objects.filter(pk=run.pk).update(stored_path="")
+        discarded += 1
+    return discarded
+
+
+def _remove_upload(stored_path: str) -> None:
+    path = Path(stored_path)
+    path.unlink(missing_ok=True)
+    # each upload has a folder of its own (admin._queue_upload); remove it when empty
+    with contextlib.suppress(OSError):
+        if path.parent.resolve().parent == Path(settings.GEITONIA_IMPORT_DIR).resolve():
+            path.parent.rmdir()
 
 
 def retire_orphans() -> int:
@@ -99,7 +138,11 @@ def work(*, once: bool = False, poll: float = 2.0, stop: Callable[[], bool] | No
     """Process queued runs until `stop()` is true (or the queue is empty, with `once`)."""
     done = 0
     retire_orphans()
+    swept = 0.0
     while not (stop and stop()):
+        if time.monotonic() - swept > SWEEP_SECONDS:
+            discard_stale_uploads()
+            swept = time.monotonic()
         run = claim_next_run()
         if run is None:
             if once:

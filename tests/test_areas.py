@@ -190,3 +190,35 @@ def test_command_reports_problems_and_fails(tmp_path, capsys):
     with pytest.raises(CommandError, match="nothing was loaded"):
         call_command("load_areas", "--from", str(tmp_path))
     assert "file not found" in capsys.readouterr().err
+
+
+def test_area_parts_follow_an_edited_boundary(db):
+    """geo_area_part (what imports and assign_areas look points up in) is kept by a trigger."""
+    from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+    from django.db import connection
+
+    from geo.areas import assign_areas
+    from geo.models import Location, Organisation
+
+    kypseli = Area.objects.get(slug="kypseli")
+    org = Organisation.objects.create(slug="t", name="t")
+    far = Point(21.7, 38.25, srid=4326)  # Patras, far from Kypseli
+    loc = Location.objects.create(organisation=org, name="x", point=far, precision="exact")
+    assign_areas([loc.id])
+    loc.refresh_from_db()
+    assert loc.area != kypseli
+
+    # a coordinator redraws Kypseli around Patras (absurd, but it proves the parts follow)
+    kypseli.boundary = MultiPolygon(Polygon.from_bbox((21.6, 38.2, 21.8, 38.3)), srid=4326)
+    kypseli.save()
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM geo_area_part WHERE area_id = %s", [kypseli.id])
+        assert cur.fetchone()[0] == 1
+    assign_areas([loc.id])
+    loc.refresh_from_db()
+    assert loc.area == kypseli
+
+    kypseli.delete()
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM geo_area_part WHERE area_id = %s", [kypseli.id])
+        assert cur.fetchone()[0] == 0

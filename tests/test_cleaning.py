@@ -399,10 +399,10 @@ def test_hours_we_cannot_read_are_kept_as_text_with_a_warning(context, text):
 def test_a_postcode_far_from_the_coordinates_is_a_warning(db):
     asked = []
 
-    def holds(postcode: str, point: Point) -> bool | None:
-        # Stands in for geo.postcodes.postcode_holds: 10xxx-11xxx is Athens, here at 37.9-38.1.
+    def holds(postcode: str, lon: float, lat: float) -> bool | None:
+        # Stands in for geo.postcodes.PostcodeCheck.holds: 10xxx-11xxx is Athens, at 37.9-38.1.
         asked.append(postcode)
-        return postcode.startswith(("10", "11")) == (37.9 < point.y < 38.1)
+        return postcode.startswith(("10", "11")) == (37.9 < lat < 38.1)
 
     context = CleaningContext.from_db(postcode_holds=holds)
     athens = {"lat": "37.9874", "lon": "23.7322"}

@@ -3,6 +3,7 @@ staff only, with a size limit; the queue is worked by the same functions the wor
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -156,3 +157,45 @@ def test_exports_are_admin_actions_on_locations(staff, tmp_path):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "'=1+1" in response.content.decode("utf-8-sig")
+
+
+def test_an_unconfirmed_upload_is_deleted_after_the_keep_days(staff, tmp_path, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from importers.worker import discard_stale_uploads
+
+    settings.GEITONIA_IMPORT_KEEP_DAYS = 7
+    _upload(staff, tmp_path, three_listings())
+    work(once=True)
+    dry = ImportRun.objects.get()
+    stored = dry.stored_path
+    assert dry.status == ImportRun.Status.DRY_RUN and Path(stored).is_file()
+
+    assert discard_stale_uploads() == 0  # still within the week
+    ImportRun.objects.filter(pk=dry.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    assert discard_stale_uploads() == 1
+    assert not Path(stored).exists() and not Path(stored).parent.exists()
+    dry.refresh_from_db()
+    assert dry.stored_path == ""
+    page = staff.get(reverse("admin:importers_importrun_preview", args=[dry.pk])).content
+    assert b"Confirm" not in page  # nothing left to confirm
+
+
+def test_the_preview_never_holds_the_coordinates_of_a_sensitive_listing(staff, tmp_path):
+    from tests.importing import HEADERS
+
+    rows = [{**r, "Ευαίσθητο": "όχι"} for r in three_listings()]
+    rows[1]["Ευαίσθητο"] = "ναι"  # a shelter in Kypseli, at 37.9990, 23.7410
+    path = write_csv(tmp_path / "listings.csv", rows, headers=[*HEADERS, "Ευαίσθητο"])
+    upload = SimpleUploadedFile("listings.csv", path.read_bytes(), content_type="text/csv")
+    staff.post(reverse("admin:importers_importrun_upload"), {"file": upload, "source": "network"})
+    work(once=True)
+    dry = ImportRun.objects.get()
+    stored = json.dumps(dry.report)
+    assert "37.999" not in stored and "23.741" not in stored
+    html = staff.get(reverse("admin:importers_importrun_preview", args=[dry.pk])).content
+    assert b"37.999" not in html and b"23.741" not in html
+    assert b"shown only as" in html
+    assert b"37.9864" in html  # the exact ones are on the map

@@ -7,7 +7,7 @@ from django.contrib.gis.geos import Point
 from geo.models import Location, Organisation, Service
 from importers.models import ImportRun, ImportSource, RowError
 from importers.pipeline import run_import
-from tests.importing import listing, nameless, three_listings, write_csv
+from tests.importing import HEADERS, listing, nameless, three_listings, write_csv
 
 # every test gets the fake Nominatim: no row may ever be geocoded on the internet
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_nominatim")]
@@ -229,6 +229,36 @@ def test_imported_locations_get_their_area_and_municipality(tmp_path, areas):
     assert exarcheia.area == areas["mouseio-exarcheia-neapoli"]
     assert exarcheia.public_point.coords == (23.7355, 37.9864)
     assert Location.objects.get(source_ref="3").municipality == areas["dimos-neas-smyrnis"]
+
+
+def test_a_sensitive_listing_is_shown_at_its_area_from_the_first_write(tmp_path, areas):
+    rows = [{**r, "Ευαίσθητο": "όχι"} for r in three_listings()]
+    rows[1]["Ευαίσθητο"] = "ναι"  # a shelter in Kypseli
+    headers = [*HEADERS, "Ευαίσθητο"]
+    run_import(write_csv(tmp_path / "a.csv", rows, headers=headers), source="network")
+    shelter = Location.objects.get(source="network", source_ref="2")
+    kypseli = areas["kypseli"]
+    assert shelter.precision == "area" and shelter.area == kypseli
+    assert shelter.public_point.equals_exact(kypseli.centroid, tolerance=1e-9)
+    assert shelter.public_point.distance(shelter.point) > 0.001
+
+
+def test_the_last_checked_date_is_written_and_kept_when_a_later_file_lacks_it(tmp_path):
+    import datetime as dt
+
+    rows = [{**r, "Τελευταία ενημέρωση": ""} for r in three_listings()]
+    rows[0]["Τελευταία ενημέρωση"] = "31/5/2024"
+    headers = [*HEADERS, "Τελευταία ενημέρωση"]
+    run_import(write_csv(tmp_path / "a.csv", rows, headers=headers), source="network")
+    checked = Location.objects.get(source="network", source_ref="1").verified_at
+    athens = dt.timezone(dt.timedelta(hours=3))  # summer time in Greece
+    assert checked == dt.datetime(2024, 5, 31, tzinfo=athens)
+    assert Location.objects.get(source="network", source_ref="2").verified_at is None
+
+    later = three_listings()  # no date column at all
+    report = run_import(write_csv(tmp_path / "b.csv", later), source="network")
+    assert report.unchanged == 3
+    assert Location.objects.get(source="network", source_ref="1").verified_at == checked
 
 
 def test_listings_without_an_id_are_keyed_by_organisation_and_address(tmp_path):

@@ -52,27 +52,28 @@ _LETTERS = dict(
 )
 
 
+# Combining marks (accents, diaeresis and the rest of the main combining blocks), dropped after
+# NFD: one C-speed regex pass instead of a Python loop over every character.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_DIGRAPH = re.compile("|".join(_DIGRAPHS))
+_LETTER_TABLE = str.maketrans(_LETTERS)
+
+
 def strip_accents(text: str) -> str:
     """Lower case without accents or diaeresis, final sigma folded: 'Εξάρχεια' -> 'εξαρχεια'."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return text.lower()
+    bare = _COMBINING.sub("", unicodedata.normalize("NFD", text.lower()))
     return unicodedata.normalize("NFC", bare).replace("ς", "σ")
 
 
 def transliterate(text: str) -> str:
     """Greek to Latin letters (ELOT 743 style): 'Κυψέλη' -> 'kypseli'."""
     s = strip_accents(text)
-    out = []
-    i = 0
-    while i < len(s):
-        pair = s[i : i + 2]
-        if pair in _DIGRAPHS:
-            out.append(_DIGRAPHS[pair])
-            i += 2
-            continue
-        out.append(_LETTERS.get(s[i], s[i]))
-        i += 1
-    return "".join(out)
+    if s.isascii():
+        return s
+    # digraphs first, leftmost and non-overlapping as read; then letter by letter
+    return _DIGRAPH.sub(lambda m: _DIGRAPHS[m.group()], s).translate(_LETTER_TABLE)
 
 
 def slugify_greek(text: str, *, max_length: int = 100) -> str:

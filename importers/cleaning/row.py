@@ -332,7 +332,7 @@ class _RowCleaner:
             holds = memo[key]
         else:
             try:
-                holds = check(self.out.postcode, Point(lon, lat, srid=4326))
+                holds = check(self.out.postcode, lon, lat)
             except Exception:  # missing postcode data must not stop the import
                 log.warning("postcode check failed for %s", self.out.postcode, exc_info=True)
                 holds = None

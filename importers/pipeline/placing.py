@@ -15,6 +15,7 @@ from geo import geocoding
 from importers.pipeline.staging import STAGING
 
 PLACED = "importers_placed"
+ADDRESSES = "importers_addresses"
 BATCH = 500
 # What an address is, for asking once per distinct address.
 KEY = "address, postcode, locality, area_text, municipality_text"
@@ -38,28 +39,25 @@ def place_rows(*, geocoder: str | None, progress: Progress | None = None) -> int
                 lat double precision, precision text, provider text,
                 query text, needs_regeocode boolean)"""
         )
+        # the distinct addresses, numbered once, then read in pages by number: never held
+        # whole in Python, and never sorted again per page
+        cur.execute(f"DROP TABLE IF EXISTS {ADDRESSES}")
         cur.execute(
-            f"""SELECT count(*) FROM (SELECT DISTINCT {KEY} FROM {STAGING}
-                 WHERE lon IS NULL AND {ADDRESSED}) q"""
+            f"""CREATE TEMP TABLE {ADDRESSES} AS
+                SELECT row_number() OVER () AS n, {KEY}
+                  FROM (SELECT DISTINCT {KEY} FROM {STAGING}
+                         WHERE lon IS NULL AND {ADDRESSED}) q"""
         )
-        total = cur.fetchone()[0]
+        total = cur.rowcount
+        cur.execute(f"CREATE UNIQUE INDEX ON {ADDRESSES} (n)")
         done = 0
-        last: tuple[str, ...] = ("",) * 5
-        first = True
         while True:
-            # keyset pages, so the list of addresses is never held whole
             cur.execute(
-                f"""SELECT DISTINCT {KEY} FROM {STAGING}
-                     WHERE lon IS NULL AND {ADDRESSED}
-                       AND (%s OR ({KEY}) > (%s, %s, %s, %s, %s))
-                     ORDER BY 1, 2, 3, 4, 5 LIMIT {BATCH}""",
-                [first, *last],
+                f"SELECT {KEY} FROM {ADDRESSES} WHERE n > %s ORDER BY n LIMIT {BATCH}", [done]
             )
             batch = cur.fetchall()
             if not batch:
                 break
-            first = False
-            last = batch[-1]
             results = _geocode(batch, geocoder=geocoder)
             with cur.cursor.copy(f"COPY {PLACED} FROM STDIN") as copy:
                 for row in results:
@@ -84,6 +82,7 @@ def place_rows(*, geocoder: str | None, progress: Progress | None = None) -> int
                 WHERE s.ctid = s2.ctid AND s.lon IS NULL"""
         )
         cur.execute(f"DROP TABLE {PLACED}")
+        cur.execute(f"DROP TABLE {ADDRESSES}")
     return placed
 
 

@@ -5,11 +5,13 @@ what a real run would do. Reading and geocoding happen before the transaction, s
 """
 
 import contextlib
+import datetime as dt
 import hashlib
 import itertools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -28,6 +30,8 @@ from importers.readers import open_table
 
 Progress = Callable[[str, int, int | None], None]
 CHUNK = 5000
+# A listing checked "on 31/5/2024" was checked that day in Greece.
+ATHENS = ZoneInfo("Europe/Athens")
 # pg_advisory_lock(RUN_LOCK_NAMESPACE, run id) is held while a run is worked on (see worker).
 RUN_LOCK_NAMESPACE = 5105
 
@@ -191,7 +195,6 @@ def _record(clean: CleanRow, report: ImportReport) -> Record:
     # organisation falls back to the listing's name, the service to the listing's.
     organisation = clean.organisation or clean.name or clean.service
     precision = clean.precision or ("area" if clean.sensitive else None)
-    point = clean.point
     return Record(
         row=clean.row,
         ref=clean.external_id,
@@ -220,8 +223,13 @@ def _record(clean: CleanRow, report: ImportReport) -> Record:
         eligibility=clean.eligibility,
         how_to_access=clean.how_to_access,
         precision=precision,
-        lon=point.x if point is not None else None,
-        lat=point.y if point is not None else None,
+        lon=clean.lon,
+        lat=clean.lat,
+        verified_at=(
+            dt.datetime.combine(clean.last_verified, dt.time(), tzinfo=ATHENS)
+            if clean.last_verified
+            else None
+        ),
     )
 
 

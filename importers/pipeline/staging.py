@@ -1,6 +1,7 @@
 """The staging table: every clean row of a file, streamed in with COPY, before anything is
 written to the listings. A temporary table of this session; it never holds rows with errors."""
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ COLUMNS = [
     ("geocode_query", "text"),
     ("needs_pin", "boolean"),
     ("needs_regeocode", "boolean"),
+    ("verified_at", "timestamptz"),
 ]
 _NAMES = [c for c, _ in COLUMNS]
 
@@ -86,6 +88,7 @@ class Record:
     precision: str | None
     lon: float | None
     lat: float | None
+    verified_at: dt.datetime | None = None  # the day a coordinator last checked the listing
 
 
 def normalise(text: str) -> str:
@@ -162,6 +165,7 @@ def copy_in(records: Iterable[Record]) -> int:
                         "",
                         False,
                         False,
+                        r.verified_at,
                     )
                 )
                 n += 1

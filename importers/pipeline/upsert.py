@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from geo.areas import assign_areas
+from geo.area_parts import areas_holding_sql
 from geo.models import Location, Service
 from importers.pipeline.report import MAX_CHANGES
 from importers.pipeline.staging import STAGING
@@ -36,6 +36,8 @@ _LOCATION_FIELDS = {
     "opening_hours_text": "n.opening_hours_text",
     "geocode_precision": "n.geocode_precision",
     "needs_pin": "n.needs_pin",
+    # a file without the date keeps the one set before (in the admin, say)
+    "verified_at": "coalesce(n.verified_at, l.verified_at)",
 }
 
 
@@ -65,64 +67,69 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
         )
         for table in (LOC, SVC):
             cur.execute(f"DROP TABLE IF EXISTS {table}")
-        cur.execute(
-            f"""CREATE TEMP TABLE {LOC} AS
-                SELECT f.*, r.rows, NULL::bigint AS org_id, NULL::bigint AS id,
-                       NULL::text AS action
-                  FROM (SELECT DISTINCT ON (loc_ref) loc_ref, row_number, org_name, org_slug,
-                               org_kind, name, address, address_extra, accessibility, postcode,
-                               locality, phones, email, website,
-                               opening_hours, opening_hours_text, precision, lon, lat,
-                               geocode_precision, geocode_provider, geocode_query, needs_pin,
-                               needs_regeocode
-                          FROM {STAGING} ORDER BY loc_ref, row_number) f
-                  JOIN (SELECT loc_ref, array_agg(row_number ORDER BY row_number) AS rows
-                          FROM {STAGING} GROUP BY loc_ref) r USING (loc_ref)"""
-        )
-        cur.execute(f"CREATE UNIQUE INDEX ON {LOC} (loc_ref)")
-        cur.execute(
-            f"""CREATE TEMP TABLE {SVC} AS
-                SELECT DISTINCT ON (loc_ref, lower(service_name)) loc_ref, row_number,
-                       left(service_name, 300) AS service_name, description,
-                       ARRAY(SELECT DISTINCT unnest(categories) ORDER BY 1) AS categories,
-                       languages, audience, cost, fees, eligibility, how_to_access,
-                       NULL::bigint AS id, NULL::bigint AS loc_id,
-                       NULL::bigint AS org_id, NULL::text AS action
-                  FROM {STAGING} ORDER BY loc_ref, lower(service_name), row_number"""
-        )
-        cur.execute(f"ANALYZE {LOC}")
-        cur.execute(f"ANALYZE {SVC}")
-
-        # Organisations: one per normalised name, shared with other sources.
+        # Organisations first: one per normalised name, shared with other sources; the first
+        # row that names one gives its name and kind.
         cur.execute(
             f"""INSERT INTO geo_organisation (slug, name, alternate_name, kind, description,
                        website, email, phones, source, created_at, updated_at)
                 SELECT DISTINCT ON (org_slug) left(org_slug, 120), left(org_name, 300), '',
                        org_kind, '', '', '', '{{}}', %(source)s, now(), now()
-                  FROM {LOC} ORDER BY org_slug, row_number
+                  FROM {STAGING} ORDER BY org_slug, row_number
                 ON CONFLICT (slug) DO NOTHING""",
             p,
         )
+        # One row per building, built in one pass (every UPDATE of a temp table rewrites it):
+        # its organisation, the listing it already is (by source and key), a pin placed by
+        # hand that survives a file without coordinates, the areas holding its point (through
+        # geo.area_parts), and an id drawn now for a new one.
+        started = time.monotonic()
         cur.execute(
-            f"UPDATE {LOC} n SET org_id = o.id FROM geo_organisation o WHERE o.slug = n.org_slug"
-        )
-
-        # Which listings exist already; a pin placed by hand survives a file without coordinates.
-        cur.execute(
-            f"""UPDATE {LOC} n SET id = l.id FROM geo_location l
-                 WHERE l.source = %(source)s AND l.source_ref <> '' AND l.source_ref = n.loc_ref""",
+            f"""CREATE TEMP TABLE {LOC} AS
+                WITH f AS (
+                  SELECT DISTINCT ON (loc_ref) loc_ref, row_number, org_name, org_slug, name,
+                         address, address_extra, accessibility, postcode, locality, phones,
+                         email, website, opening_hours, opening_hours_text, precision, lon, lat,
+                         geocode_precision, geocode_provider, geocode_query, needs_pin,
+                         needs_regeocode
+                    FROM {STAGING} ORDER BY loc_ref, row_number),
+                r AS (
+                  SELECT loc_ref, array_agg(row_number ORDER BY row_number) AS rows,
+                         max(verified_at) AS verified_at -- the latest of its units
+                    FROM {STAGING} GROUP BY loc_ref),
+                m AS (
+                  SELECT f.loc_ref, f.row_number, f.org_name, f.org_slug, f.name, f.address,
+                         f.address_extra, f.accessibility, f.postcode, f.locality, f.phones,
+                         f.email, f.website, f.opening_hours, f.opening_hours_text, f.precision,
+                         r.rows, r.verified_at, o.id AS org_id, l.id AS old_id,
+                         {_kept("ST_X(l.point)", "f.lon")} AS lon,
+                         {_kept("ST_Y(l.point)", "f.lat")} AS lat,
+                         {_kept("'manual'", "f.geocode_precision")} AS geocode_precision,
+                         {_kept("l.geocode_provider", "f.geocode_provider")} AS geocode_provider,
+                         {_kept("l.geocode_query", "f.geocode_query")} AS geocode_query,
+                         {_kept("false", "f.needs_pin")} AS needs_pin,
+                         {_kept("false", "f.needs_regeocode")} AS needs_regeocode
+                    FROM f JOIN r USING (loc_ref)
+                    JOIN geo_organisation o ON o.slug = left(f.org_slug, 120)
+                    LEFT JOIN geo_location l ON l.source = %(source)s AND l.source_ref <> ''
+                                            AND l.source_ref = f.loc_ref)
+                SELECT m.*,
+                       CASE WHEN m.old_id IS NULL
+                            THEN nextval(pg_get_serial_sequence('geo_location', 'id'))
+                            ELSE m.old_id END AS id,
+                       CASE WHEN m.old_id IS NULL THEN 'new' END AS action,
+                       h.area_id, h.municipality_id
+                  FROM m LEFT JOIN ({
+                areas_holding_sql(
+                    "SELECT loc_ref AS key, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom"
+                    " FROM m WHERE lon IS NOT NULL"
+                )
+            }) h ON h.key = m.loc_ref""",
             p,
         )
-        cur.execute(
-            f"""UPDATE {LOC} n SET lon = ST_X(l.point), lat = ST_Y(l.point),
-                       geocode_precision = 'manual', geocode_provider = l.geocode_provider,
-                       geocode_query = l.geocode_query, needs_pin = false,
-                       needs_regeocode = false
-                  FROM geo_location l
-                 WHERE l.id = n.id AND l.geocode_precision = 'manual' AND l.point IS NOT NULL
-                   AND n.geocode_precision <> 'source'"""
-        )
-        _match_services(cur)
+        counts.areas_seconds = round(time.monotonic() - started, 3)
+        cur.execute(f"CREATE UNIQUE INDEX ON {LOC} (loc_ref)")
+        cur.execute(f"ANALYZE {LOC} (loc_ref, id, action)")
+        _services(cur)
 
         differs = " OR ".join(
             f"l.{col}{'::text[]' if col == 'phones' else ''} IS DISTINCT FROM {expr}"
@@ -136,7 +143,6 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
             if delete_missing
             else ""
         )
-        cur.execute(f"UPDATE {LOC} SET action = 'new' WHERE id IS NULL")
         cur.execute(
             f"""UPDATE {LOC} n SET action = CASE WHEN {differs}
                     OR ST_AsBinary(l.point) IS DISTINCT FROM ST_AsBinary({_POINT})
@@ -145,7 +151,7 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
                                 WHERE s.loc_ref = n.loc_ref AND s.action <> 'unchanged')
                     {stale_services}
                   THEN 'changed' ELSE 'unchanged' END
-                  FROM geo_location l WHERE l.id = n.id""",
+                  FROM geo_location l WHERE l.id = n.id AND n.action IS NULL""",
             p,
         )
 
@@ -184,68 +190,87 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
             Location.objects.filter(id__in=gone).delete()
             Service.objects.filter(source=source, locations__isnull=True).delete()
 
-        cur.execute(f"SELECT array_agg(id) FROM {LOC} WHERE action IN ('new', 'changed')")
-        touched = cur.fetchone()[0] or []
-        if touched:
-            started = time.monotonic()
-            assign_areas(touched)
-            counts.areas_seconds = round(time.monotonic() - started, 3)
-
         cur.execute(
-            f"""SELECT action, loc_ref, org_name, address, postcode, locality, lon, lat,
-                       geocode_precision, needs_pin, rows
-                  FROM {LOC} WHERE action IN ('new', 'changed')
-                 ORDER BY rows[1] LIMIT {MAX_CHANGES}"""
+            # what the preview shows staff; a listing shown less precisely than exact (a
+            # shelter, say) keeps its coordinates out of the stored report too
+            f"""SELECT n.action, n.loc_ref, n.org_name, n.address, n.postcode, n.locality,
+                       n.lon, n.lat, n.geocode_precision, n.needs_pin, n.rows,
+                       coalesce(n.precision, l.precision, 'exact') AS precision
+                  FROM {LOC} n LEFT JOIN geo_location l ON l.id = n.id
+                 WHERE n.action IN ('new', 'changed')
+                 ORDER BY n.rows[1] LIMIT {MAX_CHANGES}"""
         )
         names = [c.name for c in cur.description]
         for row in cur.fetchall():
             change = dict(zip(names, row, strict=True))
             lon, lat = change.pop("lon"), change.pop("lat")
-            change["lonlat"] = [lon, lat] if lon is not None else None
+            exact = change["precision"] == "exact"
+            change["lonlat"] = [lon, lat] if lon is not None and exact else None
             counts.changes.append(change)
     return counts
 
 
-def _match_services(cur) -> None:
+def _kept(pinned: str, filed: str) -> str:
+    """A value of a listing whose pin was placed by hand (l) when this file has no coordinates
+    for it (f), else the file's value."""
+    return f"""CASE WHEN l.geocode_precision = 'manual' AND l.point IS NOT NULL
+                     AND f.geocode_precision <> 'source' THEN {pinned} ELSE {filed} END"""
+
+
+def _services(cur) -> None:
+    """One row per service of each building, in one pass: the service it already is (same
+    building, same name in any case), whether the file changes it, an id drawn for a new one."""
     cur.execute(
-        f"""UPDATE {SVC} s SET id = sv.id, loc_id = n.id, org_id = n.org_id
-              FROM {LOC} n JOIN geo_service_locations sl ON sl.location_id = n.id
-              JOIN geo_service sv ON sv.id = sl.service_id
-             WHERE n.loc_ref = s.loc_ref AND lower(sv.name) = lower(s.service_name)"""
+        f"""CREATE TEMP TABLE {SVC} AS
+            WITH s AS (
+              SELECT DISTINCT ON (loc_ref, lower(service_name)) loc_ref, row_number,
+                     left(service_name, 300) AS service_name, description,
+                     ARRAY(SELECT DISTINCT unnest(categories) ORDER BY 1) AS categories,
+                     languages, audience, cost, fees, eligibility, how_to_access
+                FROM {STAGING} ORDER BY loc_ref, lower(service_name), row_number),
+            m AS (
+              SELECT s.*, n.id AS loc_id, n.org_id, sv.id AS old_id,
+                     sv.name <> s.service_name OR sv.description <> s.description
+                     OR sv.languages::text[] IS DISTINCT FROM s.languages
+                     OR sv.audience::text[] IS DISTINCT FROM s.audience OR sv.cost <> s.cost
+                     OR sv.fees <> s.fees OR sv.eligibility <> s.eligibility
+                     OR sv.how_to_access <> s.how_to_access
+                     OR ARRAY(SELECT c.slug::text FROM geo_service_categories sc
+                                JOIN geo_category c ON c.id = sc.category_id
+                               WHERE sc.service_id = sv.id ORDER BY 1)
+                        IS DISTINCT FROM s.categories AS differs
+                FROM s JOIN {LOC} n USING (loc_ref)
+                LEFT JOIN LATERAL (
+                  SELECT sv.* FROM geo_service_locations sl
+                    JOIN geo_service sv ON sv.id = sl.service_id
+                   WHERE sl.location_id = n.old_id AND lower(sv.name) = lower(s.service_name)
+                   LIMIT 1) sv ON true)
+            SELECT m.*,
+                   CASE WHEN m.old_id IS NULL
+                        THEN nextval(pg_get_serial_sequence('geo_service', 'id'))
+                        ELSE m.old_id END AS id,
+                   CASE WHEN m.old_id IS NULL THEN 'new' WHEN m.differs THEN 'changed'
+                        ELSE 'unchanged' END AS action
+              FROM m"""
     )
-    cur.execute(f"UPDATE {SVC} SET action = 'new' WHERE id IS NULL")
-    cur.execute(
-        f"""UPDATE {SVC} s SET action = CASE
-                WHEN sv.name <> s.service_name OR sv.description <> s.description
-                  OR sv.languages::text[] IS DISTINCT FROM s.languages
-                  OR sv.audience::text[] IS DISTINCT FROM s.audience OR sv.cost <> s.cost
-                  OR sv.fees <> s.fees OR sv.eligibility <> s.eligibility
-                  OR sv.how_to_access <> s.how_to_access
-                  OR ARRAY(SELECT c.slug::text FROM geo_service_categories sc
-                             JOIN geo_category c ON c.id = sc.category_id
-                            WHERE sc.service_id = sv.id ORDER BY 1) IS DISTINCT FROM s.categories
-                THEN 'changed' ELSE 'unchanged' END
-              FROM geo_service sv WHERE sv.id = s.id"""
-    )
+    cur.execute(f"CREATE INDEX ON {SVC} (loc_ref)")
+    cur.execute(f"ANALYZE {SVC} (loc_ref, id, action)")
 
 
 def _write_locations(cur, p: dict) -> None:
     cur.execute(
-        f"""UPDATE {LOC} SET id = nextval(pg_get_serial_sequence('geo_location', 'id'))
-             WHERE action = 'new'"""
-    )
-    cur.execute(
         f"""INSERT INTO geo_location (id, organisation_id, name, description, point, precision,
                    address, address_extra, locality, postcode, opening_hours, opening_hours_text,
                    phones, email, website, accessibility, geocode_precision, geocode_provider,
-                   geocode_query, needs_pin, needs_regeocode, source, source_ref, created_at,
-                   updated_at)
+                   geocode_query, needs_pin, needs_regeocode, source, source_ref, area_id,
+                   municipality_id, verified_at, created_at, updated_at)
             SELECT n.id, n.org_id, n.name, '', {_POINT},
                    coalesce(n.precision, 'exact'), n.address, n.address_extra, n.locality,
                    n.postcode, n.opening_hours, n.opening_hours_text, n.phones, n.email,
                    n.website, n.accessibility,
                    n.geocode_precision, n.geocode_provider, n.geocode_query, n.needs_pin,
-                   n.needs_regeocode, %(source)s, n.loc_ref, now(), now()
+                   n.needs_regeocode, %(source)s, n.loc_ref, n.area_id, n.municipality_id,
+                   n.verified_at, now(), now()
               FROM {LOC} n WHERE n.action = 'new'""",
         p,
     )
@@ -254,20 +279,17 @@ def _write_locations(cur, p: dict) -> None:
         f"""UPDATE geo_location l SET {sets}, point = {_POINT},
                    precision = coalesce(n.precision, l.precision),
                    geocode_provider = n.geocode_provider, geocode_query = n.geocode_query,
-                   needs_regeocode = n.needs_regeocode, updated_at = now()
+                   needs_regeocode = n.needs_regeocode, updated_at = now(),
+                   -- an area chosen for an area-precision listing stays while its point does
+                   area_id = CASE WHEN l.precision = 'area' AND l.area_id IS NOT NULL
+                                   AND ST_AsBinary(l.point) = ST_AsBinary({_POINT})
+                                  THEN l.area_id ELSE coalesce(n.area_id, l.area_id) END,
+                   municipality_id = coalesce(n.municipality_id, l.municipality_id)
               FROM {LOC} n WHERE n.id = l.id AND n.action = 'changed'"""
     )
 
 
 def _write_services(cur, p: dict) -> None:
-    cur.execute(
-        f"UPDATE {SVC} s SET loc_id = n.id, org_id = n.org_id FROM {LOC} n "
-        "WHERE n.loc_ref = s.loc_ref AND s.loc_id IS NULL"
-    )
-    cur.execute(
-        f"""UPDATE {SVC} SET id = nextval(pg_get_serial_sequence('geo_service', 'id'))
-             WHERE action = 'new'"""
-    )
     cur.execute(
         f"""INSERT INTO geo_service (id, organisation_id, name, description, languages, audience,
                    eligibility, cost, fees, how_to_access, opening_hours, is_active, source,
