@@ -1,6 +1,9 @@
 """The static files storage: WhiteNoise's compressed manifest storage, with the ES module imports
 of our scripts rewritten to the hashed names. It must not be used without collectstatic."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 # The OpenLayers package is collected whole, but the admin uses only its bundle and stylesheet;
@@ -15,7 +18,7 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
     # (and so possibly stale) modules.
     support_js_module_import_aggregation = True
 
-    def post_process(self, paths: dict, *args, **kwargs):
+    def post_process(self, paths: dict, *args: Any, **kwargs: Any) -> Iterator[tuple]:
         kept = {
             name: found
             for name, found in paths.items()

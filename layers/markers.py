@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from geo import search
-from geo.search.sql import location_where
+from geo.search.sql import SQL, location_where
 from layers import caching, openapi, params
 from layers.api import PublicReadView
 
@@ -15,7 +15,7 @@ MARKER_LIMIT_DEFAULT = 5000
 MARKER_LIMIT_MAX = 10_000
 
 
-def markers_sql(filters: search.Filters, *, limit: int, open_pairs: tuple[int, ...] | None):
+def markers_sql(filters: search.Filters, *, limit: int, open_pairs: tuple[int, ...] | None) -> SQL:
     """(sql, params): a FeatureCollection of at most `limit` markers, ordered by id (an even
     spread over the box when there are more), and whether there were more."""
     values: dict = {"limit": limit, "limit_plus_one": limit + 1}
