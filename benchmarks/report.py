@@ -130,6 +130,16 @@ def print_tables(results: dict) -> None:
                 )
         # The baseline is the worker's peak after Django has started, before the import.
         print(_table(["method", "rows/s", "seconds", "peak RSS MB", "at start MB"], rows))
+        phases = [
+            [name, *(_fmt(m["timings"].get(k)) for k in ("read", "geocode", "areas", "upsert"))]
+            for name, m in imp["methods"].items()
+            if m.get("timings")
+        ]
+        if phases:
+            # read: read, map, clean and stage every row; areas: building rows with their areas
+            # (part of upsert); upsert: writing the listings, including the commit's key checks
+            print("\nWhere the pipeline's time goes (seconds)")
+            print(_table(["method", "read+clean", "geocode", "areas", "upsert"], phases))
     elif imp:
         print(f"\nImport benchmark not measured: {imp.get('not_measured')}")
     mp = results.get("map") or {}

@@ -7,6 +7,8 @@ assigns the areas of 100,000 points in well under a second instead of tens of se
 Derived data only: nothing here is shown to the public.
 """
 
+from django.db import connection
+
 from geo.models import Area
 
 PART_VERTICES = 128
@@ -81,3 +83,25 @@ def areas_holding_sql(points: str) -> str:
                         FILTER (WHERE p.level = '{Area.Level.MUNICIPALITY}'))[1] AS municipality_id
                  FROM ({points}) n JOIN geo_area_part p ON ST_Intersects(p.geom, n.geom)
                 GROUP BY n.key"""  # noqa: S608 (SQL of ours)
+
+
+def locate_points(points: str, *, into: str) -> None:
+    """Create the temporary table `into` (key, area_id, municipality_id) for the rows of
+    `points`, a query of (key, geom) that is SQL of ours, with areas_holding_sql's answers.
+
+    For many points at once (an import): the points get a GiST index of their own and the join
+    is driven from the area parts, so each part is tested against the points near it one after
+    the other, and PostGIS reuses the prepared part (~3 times faster than a probe per point).
+    """
+    pts = f"{into}_points"
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {pts}")
+        cur.execute(f"DROP TABLE IF EXISTS {into}")
+        cur.execute(f"CREATE TEMP TABLE {pts} AS {points}")
+        cur.execute(f"CREATE INDEX ON {pts} USING gist (geom)")
+        cur.execute(f"ANALYZE {pts}")
+        holding = areas_holding_sql(f"SELECT * FROM {pts}")  # noqa: S608 (our names)
+        cur.execute(f"CREATE TEMP TABLE {into} AS {holding}")
+        cur.execute(f"CREATE UNIQUE INDEX ON {into} (key)")
+        cur.execute(f"ANALYZE {into}")
+        cur.execute(f"DROP TABLE {pts}")

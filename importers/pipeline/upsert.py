@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from geo.area_parts import areas_holding_sql
+from geo.area_parts import locate_points
 from geo.models import Location, Service
 from importers.pipeline.report import MAX_CHANGES
 from importers.pipeline.staging import STAGING
@@ -19,6 +19,7 @@ from importers.pipeline.staging import STAGING
 SOURCE_LOCK_NAMESPACE = 5106
 LOC = "importers_loc"
 SVC = "importers_svc"
+AREAS = "importers_areas"
 _POINT = "CASE WHEN n.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(n.lon, n.lat), 4326) END"
 # Location columns the file decides, compared to tell changed from unchanged.
 _LOCATION_FIELDS = {
@@ -65,7 +66,7 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
         cur.execute(
             "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [SOURCE_LOCK_NAMESPACE, source]
         )
-        for table in (LOC, SVC):
+        for table in (LOC, SVC, AREAS):
             cur.execute(f"DROP TABLE IF EXISTS {table}")
         # Organisations first: one per normalised name, shared with other sources; the first
         # row that names one gives its name and kind.
@@ -80,9 +81,7 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
         )
         # One row per building, built in one pass (every UPDATE of a temp table rewrites it):
         # its organisation, the listing it already is (by source and key), a pin placed by
-        # hand that survives a file without coordinates, the areas holding its point (through
-        # geo.area_parts), and an id drawn now for a new one.
-        started = time.monotonic()
+        # hand that survives a file without coordinates, and an id drawn now for a new one.
         cur.execute(
             f"""CREATE TEMP TABLE {LOC} AS
                 WITH f AS (
@@ -116,19 +115,20 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
                        CASE WHEN m.old_id IS NULL
                             THEN nextval(pg_get_serial_sequence('geo_location', 'id'))
                             ELSE m.old_id END AS id,
-                       CASE WHEN m.old_id IS NULL THEN 'new' END AS action,
-                       h.area_id, h.municipality_id
-                  FROM m LEFT JOIN ({
-                areas_holding_sql(
-                    "SELECT loc_ref AS key, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom"
-                    " FROM m WHERE lon IS NOT NULL"
-                )
-            }) h ON h.key = m.loc_ref""",
+                       CASE WHEN m.old_id IS NULL THEN 'new' END AS action
+                  FROM m""",
             p,
         )
-        counts.areas_seconds = round(time.monotonic() - started, 3)
         cur.execute(f"CREATE UNIQUE INDEX ON {LOC} (loc_ref)")
         cur.execute(f"ANALYZE {LOC} (loc_ref, id, action)")
+        # the areas holding each point (geo.area_parts), joined in when the rows are written
+        started = time.monotonic()
+        locate_points(
+            f"""SELECT loc_ref AS key, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom
+                  FROM {LOC} WHERE lon IS NOT NULL""",
+            into=AREAS,
+        )
+        counts.areas_seconds = round(time.monotonic() - started, 3)
         _services(cur)
 
         differs = " OR ".join(
@@ -230,6 +230,7 @@ def _services(cur) -> None:
                 FROM {STAGING} ORDER BY loc_ref, lower(service_name), row_number),
             m AS (
               SELECT s.*, n.id AS loc_id, n.org_id, sv.id AS old_id,
+                     sv.id IS NOT NULL AND (
                      sv.name <> s.service_name OR sv.description <> s.description
                      OR sv.languages::text[] IS DISTINCT FROM s.languages
                      OR sv.audience::text[] IS DISTINCT FROM s.audience OR sv.cost <> s.cost
@@ -238,7 +239,7 @@ def _services(cur) -> None:
                      OR ARRAY(SELECT c.slug::text FROM geo_service_categories sc
                                 JOIN geo_category c ON c.id = sc.category_id
                                WHERE sc.service_id = sv.id ORDER BY 1)
-                        IS DISTINCT FROM s.categories AS differs
+                        IS DISTINCT FROM s.categories) AS differs
                 FROM s JOIN {LOC} n USING (loc_ref)
                 LEFT JOIN LATERAL (
                   SELECT sv.* FROM geo_service_locations sl
@@ -269,9 +270,10 @@ def _write_locations(cur, p: dict) -> None:
                    n.postcode, n.opening_hours, n.opening_hours_text, n.phones, n.email,
                    n.website, n.accessibility,
                    n.geocode_precision, n.geocode_provider, n.geocode_query, n.needs_pin,
-                   n.needs_regeocode, %(source)s, n.loc_ref, n.area_id, n.municipality_id,
+                   n.needs_regeocode, %(source)s, n.loc_ref, h.area_id, h.municipality_id,
                    n.verified_at, now(), now()
-              FROM {LOC} n WHERE n.action = 'new'""",
+              FROM {LOC} n LEFT JOIN {AREAS} h ON h.key = n.loc_ref
+             WHERE n.action = 'new'""",
         p,
     )
     sets = ", ".join(f"{col} = {expr}" for col, expr in _LOCATION_FIELDS.items())
@@ -283,9 +285,10 @@ def _write_locations(cur, p: dict) -> None:
                    -- an area chosen for an area-precision listing stays while its point does
                    area_id = CASE WHEN l.precision = 'area' AND l.area_id IS NOT NULL
                                    AND ST_AsBinary(l.point) = ST_AsBinary({_POINT})
-                                  THEN l.area_id ELSE coalesce(n.area_id, l.area_id) END,
-                   municipality_id = coalesce(n.municipality_id, l.municipality_id)
-              FROM {LOC} n WHERE n.id = l.id AND n.action = 'changed'"""
+                                  THEN l.area_id ELSE coalesce(h.area_id, l.area_id) END,
+                   municipality_id = coalesce(h.municipality_id, l.municipality_id)
+              FROM {LOC} n LEFT JOIN {AREAS} h ON h.key = n.loc_ref
+             WHERE n.id = l.id AND n.action = 'changed'"""
     )
 
 
