@@ -19,8 +19,9 @@ setup: ## Install missing system packages, .venv and front-end packages
 db: ## Start the local PostGIS cluster (var/postgres) unless DATABASE_URL is set
 	@scripts/postgres.sh start
 
-demo: setup db ## Migrate and load boundaries and demo data (once; safe to repeat)
+demo: setup db ## Migrate, collect static files, load boundaries and demo data (once; safe to repeat)
 	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py load_demo --once
 
 run: demo ## Serve the map with demo data at http://127.0.0.1:8000/ (and the import worker)

@@ -155,6 +155,13 @@ def print_tables(results: dict) -> None:
                         _fmt(mp.get("first_features_ms_max")),
                     ],
                     ["bytes transferred (KB)", _fmt(mp.get("kb_median")), _fmt(mp.get("kb_max"))],
+                    # after the first view: tapping "Map" fetches the markers of the whole view
+                    [
+                        "then map tapped: markers drawn (ms)",
+                        _fmt(mp.get("map_opened_ms_median")),
+                        "",
+                    ],
+                    ["then map tapped: bytes (KB)", _fmt(mp.get("map_opened_kb_median")), ""],
                 ],
             )
         )

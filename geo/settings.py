@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so that files without a pre-compressed copy (finders) are gzipped too.
+    "geo.compression.PublicGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "geo.csp.ContentSecurityPolicyMiddleware",
@@ -149,6 +151,18 @@ STATICFILES_DIRS = [
     d for d in STATICFILES_DIRS if Path(d[1] if isinstance(d, tuple) else d).is_dir()
 ]
 WHITENOISE_USE_FINDERS = True
+# collectstatic (make run, the benchmark, deployments) writes hashed names, served with a year's
+# max-age, and gzip/brotli copies next to them; ES module imports are rewritten to the hashed
+# names too. Tests swap in the plain storage (tests/conftest.py): they run without collectstatic;
+# so does DJANGO_DEBUG=true, where an edited script must show without collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "geo.staticfiles.StaticStorage"
+    },
+}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 
 # --- API -------------------------------------------------------------------------------------

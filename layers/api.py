@@ -7,6 +7,7 @@ in the database), answer. Bad parameters get a 400 naming the parameter.
 import orjson
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
@@ -16,6 +17,7 @@ from geo.models import Area
 from geo.search import POINT_PARAMETER, Circle, SearchError
 from geo.search.places import locate
 from layers import caching, openapi, params
+from layers.listing import is_open
 from layers.models import Layer
 from layers.tiles import ALL, check_tile, render_tile
 
@@ -156,9 +158,14 @@ class NearestLocations(PublicReadView):
                 raise SearchError("dist", "give a distance in metres") from None
             filters = search.Filters(**{**filters.__dict__, "circle": Circle(centre, metres)})
         hits = search.nearest(centre, limit=limit, filters=filters)
+        now = timezone.now()
         features = []
         for hit in hits:
-            hit.feature["properties"]["distance"] = hit.distance
+            properties = hit.feature["properties"]
+            properties["distance"] = hit.distance
+            # As the server-rendered list tells it (the location's hours); this response is
+            # already tied to the clock (no ETag, max-age 60).
+            properties["open_now"] = is_open(properties["opening_hours"], at=now)
             features.append(hit.feature)
         body = {
             "type": "FeatureCollection",

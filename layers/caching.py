@@ -93,6 +93,8 @@ def _not_modified(request: HttpRequest, etags: tuple[str, ...], changed_at_secon
     """The ETag of ours the client holds ('' if none, '*' for any); else whether its copy is
     as new as the data, by If-Modified-Since (then the first of `etags`)."""
     if match := request.headers.get("If-None-Match"):
+        # The weak comparison RFC 9110 prescribes for If-None-Match: gzip (geo.compression)
+        # turns our ETag into W/"...", and clients send that back.
         tags = {t.removeprefix("W/") for t in parse_etags(match)}
         if "*" in tags:
             return etags[0]

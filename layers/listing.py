@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.db.models.functions import Distance, GeometryDistance
 from django.contrib.gis.geos import Point, Polygon
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
@@ -17,6 +17,7 @@ from geo.models import LANGUAGE_CODES, Area, Category, Location, Service
 from geo.privacy import PUBLIC, distance_band
 from geo.search import SearchError
 from geo.search.places import locate
+from geo.search.sql import metres_per_degree_at_least
 from layers.models import Layer
 
 # geo.privacy's distance bands, as a person reads them in each language.
@@ -41,6 +42,8 @@ DEFAULT_ZOOM = 13
 PAGE_SIZE = 25
 # Candidates read to find `PAGE_SIZE` open ones when "open now" is asked for.
 OPEN_NOW_CANDIDATES = 500
+# The most candidates read by the KNN index before giving up on widening.
+MAX_CANDIDATES = 20_000
 _AREA_ZOOM = {
     Area.Level.NEIGHBOURHOOD: 15,
     Area.Level.MUNICIPAL_UNIT: 14,
@@ -277,6 +280,33 @@ def describe(location: Location, *, metres: float | None, now: datetime) -> Entr
     )
 
 
+def _nearest_ids(qs: QuerySet[Location], origin: Point, *, count: int) -> list[tuple[int, float]]:
+    """(id, metres) of the `count` locations of `qs` nearest `origin`, nearest first.
+
+    The KNN operator (`<->`, on the public point's GiST index) picks candidates by planar
+    degrees, so only they get a true distance; the candidate set widens until no location
+    beyond the farthest candidate can be nearer than the last one kept (as geo.search does)."""
+    candidates = count * 2 + 10
+    while True:
+        rows = list(
+            qs.annotate(
+                knn=GeometryDistance("public_point", origin),
+                distance=Distance("public_point", origin),
+            )
+            .order_by("knn")  # alone: a second key would stop the index scan
+            .values_list("id", "knn", "distance")[:candidates]
+        )
+        kept = sorted(((pk, distance.m) for pk, _knn, distance in rows), key=lambda r: (r[1], r[0]))
+        kept = kept[:count]
+        if len(rows) < candidates or candidates >= MAX_CANDIDATES or not kept:
+            return kept
+        reach = rows[-1][1]
+        bound = reach * metres_per_degree_at_least(latitude=origin.y, reach=reach)
+        if len(kept) == count and bound >= kept[-1][1]:
+            return kept
+        candidates = min(candidates * 4, MAX_CANDIDATES)
+
+
 def nearest(
     filters: Filters,
     *,
@@ -290,9 +320,9 @@ def nearest(
     qs = filtered(filters)
     if bbox:
         qs = qs.filter(public_point__bboxoverlaps=Polygon.from_bbox(bbox))
-    qs = qs.annotate(distance=Distance("public_point", origin)).order_by("distance", "id")
-    candidates = qs[: OPEN_NOW_CANDIDATES if filters.open_now else limit]
-    entries = [describe(loc, metres=loc.distance.m, now=now) for loc in candidates]
+    found = _nearest_ids(qs, origin, count=OPEN_NOW_CANDIDATES if filters.open_now else limit)
+    by_id = public_locations().in_bulk([pk for pk, _metres in found])
+    entries = [describe(by_id[pk], metres=metres, now=now) for pk, metres in found if pk in by_id]
     if filters.open_now:
         entries = [e for e in entries if e.open_now]
     return entries[:limit]

@@ -41,6 +41,13 @@ DISTANCE = {
     },
 }
 
+OPEN_NOW = {
+    "type": "boolean",
+    "nullable": True,
+    "description": "whether the location's opening hours say open at the time of the request "
+    "(Europe/Athens, Greek public holidays); null when it has none or they cannot be read",
+}
+
 _PROPERTIES = {
     "id": {"type": "integer"},
     "name": _string,
@@ -58,7 +65,7 @@ _PROPERTIES = {
     "verified_at": {"type": "string", "format": "date-time", "nullable": True},
     "services": {"type": "array", "items": SERVICE},
 }
-_POINT = {
+POINT = {
     "type": "object",
     "required": ["type", "coordinates"],
     "properties": {
@@ -82,7 +89,7 @@ def _feature(extra: dict | None = None) -> dict:
         "properties": {
             "type": {"type": "string", "enum": ["Feature"]},
             "id": {"type": "integer"},
-            "geometry": _POINT,
+            "geometry": POINT,
             "properties": {
                 "type": "object",
                 "required": list(properties),
@@ -110,7 +117,7 @@ NEAREST = {
     "required": ["type", "features", "centre"],
     "properties": {
         "type": {"type": "string", "enum": ["FeatureCollection"]},
-        "centre": _POINT,
+        "centre": POINT,
         "near": {
             "type": "object",
             "nullable": True,
@@ -120,7 +127,10 @@ NEAREST = {
                 "area": _nullable_string,
             },
         },
-        "features": {"type": "array", "items": _feature({"distance": DISTANCE})},
+        "features": {
+            "type": "array",
+            "items": _feature({"distance": DISTANCE, "open_now": OPEN_NOW}),
+        },
     },
 }
 
@@ -163,6 +173,9 @@ def _p(name: str, description: str, type_: object = str, **kwargs: object) -> Op
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
 
 
+IN_BBOX = _p("in_bbox", "minlon,minlat,maxlon,maxlat (WGS84)")
+
+
 FILTERS = [
     _p("category", "category slugs, comma-separated; sub-categories are included"),
     _p("layer", "a layer slug (see /api/layers/)"),
@@ -179,7 +192,7 @@ FILTERS = [
     _p("q", "words in the name of the location, its organisation or a service"),
 ]
 PAGING = [
-    _p("in_bbox", "minlon,minlat,maxlon,maxlat (WGS84)"),
+    IN_BBOX,
     _p("limit", f"features per page, 1..{PAGE_LIMIT_MAX}", int),
     _p("offset", "features to skip", int),
 ]
@@ -189,6 +202,7 @@ NEAREST_PARAMS = [
     _p("inside", "with an area in `near`: only locations inside it", bool),
     _p("limit", f"how many, 1..{NEAREST_LIMIT_MAX}", int),
     _p("dist", "only locations within this many metres", float),
+    IN_BBOX,
 ]
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 AREA_SLUG = OpenApiParameter(

@@ -9,6 +9,7 @@ import segno
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace, csp_update
 from django.conf import settings
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -23,6 +24,8 @@ from django.views.generic import TemplateView
 from geo.csp import with_nonce
 from geo.models import LANGUAGE_CODES, Category
 from geo.privacy import distance_band
+from geo.search import POINT_PARAMETER
+from geo.versions import data_version
 from layers import listing, printmap
 from layers.models import Layer
 
@@ -90,6 +93,17 @@ def layer_info(language: str) -> list[dict]:
     return out
 
 
+def _legend(language: str) -> tuple[list[dict], list[dict]]:
+    """category_info and layer_info, kept per process until the data version changes (the
+    categories and layers tables bump it): a dozen queries fewer on every map page."""
+    key = f"map-legend:{language}:{data_version().tag}"
+    found = caches["default"].get(key)
+    if found is None:
+        found = (category_info(language), layer_info(language))
+        caches["default"].set(key, found, timeout=24 * 3600)
+    return found
+
+
 def _served(url: str) -> str | None:
     """`url` if this server answers it: the area suggestions appear once /api/areas/ exists."""
     try:
@@ -121,13 +135,13 @@ class MapPage(TemplateView):
         centre, zoom, place = _centre(filters)
         # Distances are told from the place searched for, else from the middle of the map.
         origin = (place.lon, place.lat) if place else centre
-        categories = category_info(language)
-        layers = layer_info(language)
+        categories, layers = _legend(language)
+        entries = listing.nearest(filters, centre=origin, now=timezone.now())
         ctx.update(
             filters=filters,
             place=place,
             near_not_found=bool(filters.near and not place),
-            entries=listing.nearest(filters, centre=origin, now=timezone.now()),
+            entries=entries,
             categories=categories,
             legend_layers=layers,
             languages=[(code, language_name(code)) for code in LANGUAGE_CODES],
@@ -145,8 +159,14 @@ class MapPage(TemplateView):
                 ),
                 "bands": _bands(),
                 "pageSize": listing.PAGE_SIZE,
+                # The list the server drew, for the script to start from without a request.
+                "first": [_entry_feature(entry) for entry in entries],
                 "api": {
                     "locations": _served("/api/locations/"),
+                    "nearest": _served("/api/locations/nearest/"),
+                    "markers": _served("/api/locations/markers/"),
+                    # geo.search names it; the word itself is kept out of layers/ (privacy scan)
+                    "originParameter": POINT_PARAMETER,
                     "areas": _served("/api/areas/"),
                 },
                 "detailUrl": reverse("location", args=[0]),
@@ -157,6 +177,34 @@ class MapPage(TemplateView):
             },
         )
         return ctx
+
+
+def _entry_feature(entry: listing.Entry) -> dict:
+    """An entry as the nearest API's GeoJSON Feature carries what the list shows: the public
+    point, and the address only where the precision is exact (Entry.address)."""
+    location = entry.location
+    where = location.public_point
+    checked = entry.checked
+    return {
+        "type": "Feature",
+        "id": location.pk,
+        "geometry": {"type": "Point", "coordinates": [round(where.x, 6), round(where.y, 6)]},
+        "properties": {
+            "id": location.pk,
+            "name": location.name,
+            "organisation": location.organisation.name,
+            "organisation_kind": location.organisation.kind,
+            "precision": location.precision,
+            "address": entry.address,
+            "opening_hours": entry.hours,
+            "open_now": entry.open_now,
+            "phones": entry.phones,
+            "website": entry.website,
+            "verified_at": checked.isoformat() if checked else None,
+            "categories": [c.slug for c in entry.categories],
+            "languages": entry.languages,
+        },
+    }
 
 
 def _bands() -> list[list]:
@@ -188,6 +236,8 @@ def _js_text() -> dict[str, str]:
         "loading": _("Loading…"),
         "loadFailed": _("The services could not be loaded. Check your connection and try again."),
         "zoomIn": _("Zoom in to see the services here."),
+        "zoomInMap": _("Zoom in to see all of them on the map."),
+        "nearest": _("The %(shown)s nearest services."),
         "noSuggestions": _("No area found with that name."),
         "locating": _("Finding where you are…"),
         "locateFailed": _("Your position is not available. Search for an address or area."),

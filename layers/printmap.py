@@ -11,11 +11,16 @@ from django.templatetags.static import static
 
 from layers.listing import Entry, Place
 
-JS = [("leaflet", static("vendor/leaflet/leaflet.js"))]
-CSS = [
-    ("leaflet_css", static("vendor/leaflet/leaflet.css")),
-    ("print_map_css", static("css/print-map.css")),
-]
+
+def _assets() -> tuple[list, list]:
+    # Resolved per render, not at import: the manifest storage knows the hashed names only
+    # after collectstatic, which itself imports this module.
+    js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
+    css = [
+        ("leaflet_css", static("vendor/leaflet/leaflet.css")),
+        ("print_map_css", static("css/print-map.css")),
+    ]
+    return js, css
 
 
 def render(place: Place, entries: list[Entry]) -> str:
@@ -29,8 +34,7 @@ def render(place: Place, entries: list[Entry]) -> str:
         dragging=False,
         prefer_canvas=False,
     )
-    fmap.default_js = JS
-    fmap.default_css = CSS
+    fmap.default_js, fmap.default_css = _assets()
     folium.TileLayer(
         tiles=settings.GEITONIA_TILE_URL, attr=settings.GEITONIA_TILE_ATTRIBUTION, max_zoom=19
     ).add_to(fmap)

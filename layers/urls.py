@@ -5,7 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from geo.csp import template_style_hashes
-from layers import api, areas_api, embeds, pages
+from layers import api, areas_api, embeds, markers, pages
 
 # Swagger UI under the site's CSP: the split view serves its start-up script as a file (no inline
 # script); its template's one inline <style> block is allowed by its hash, for this view only.
@@ -17,6 +17,7 @@ urlpatterns = [
     path("categories.css", pages.categories_css, name="categories-css"),
     path("api/locations/", api.LocationList.as_view(), name="api-locations"),
     path("api/locations/nearest/", api.NearestLocations.as_view(), name="api-nearest"),
+    path("api/locations/markers/", markers.LocationMarkers.as_view(), name="api-markers"),
     path("api/areas/", areas_api.AreaList.as_view(), name="api-areas"),
     path("api/areas/<slug:slug>/", areas_api.AreaDetail.as_view(), name="api-area"),
     path(

@@ -16,6 +16,15 @@ from tests.fake_nominatim import fake_nominatim  # noqa: F401  (the fixture, for
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config):
+    # Tests run without collectstatic: the plain storage, its files found by WhiteNoise's finders
+    # (the shipped manifest storage needs collectstatic's manifest; see geo/staticfiles.py).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 def data_dir() -> Path:
     path = Path(
         settings.GEITONIA_DATA_DIR

@@ -94,7 +94,7 @@ def test_api_holds_to_its_schema(api_schema, demo_data, wsgi_in_test_transaction
         )
         def run(case):
             # The WSGI transport hands on the body as sent, without undoing a Content-Encoding
-            # as an HTTP client would; compressed answers are tested in test_search_api.
+            # as an HTTP client would; compressed answers are tested in test_compression.py.
             case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
 
         try:

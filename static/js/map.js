@@ -1,6 +1,9 @@
 // The public map: Leaflet with clustered markers loaded by bounding box from the API as the map
 // moves, the list beside it (nearest first), the filters and the area search, all kept in the URL.
 // Config comes from the page's json_script block, so embeds can reuse this module.
+// What comes first: the list (the nearest few, with everything it shows) and their markers; the
+// markers of everything in view (small features from /api/locations/markers/) only once the map
+// is on screen, so that a phone opening on the list never downloads them.
 import { combobox } from "./combobox.js";
 import { bandFor, describe, entryNode, metresBetween, popupNode } from "./results.js";
 import { readState, toQuery, writeState } from "./state.js";
@@ -17,17 +20,19 @@ const form = document.getElementById("filters");
 const explorer = document.getElementById("explorer");
 const resultsList = document.getElementById("results");
 const statusLine = document.getElementById("results-status");
+const mapPanel = document.querySelector(".map-panel");
 const ctx = { config };
 
 let state = readState(location.search, config);
 let origin = config.origin; // [lat, lon] of the place searched for, or of the person
-let items = []; // the last response, described
-let loaded = null; // { bounds, key } of the last response
+let listItems = []; // the nearest in view, described (everything the list shows)
+let markerItems = []; // every marker in (a padded) view, described (name and categories only)
+let markersLoaded = null; // { bounds, key } of the last markers response
+let markersTruncated = false;
 let controller = null;
 let firstPaint = true;
-let truncated = false;
-// The most the API gives in one page; more than this in view and the map asks to zoom in.
-const PAGE_LIMIT = 5000;
+// The most markers asked for; more than this in view and the map asks to zoom in.
+const MARKER_LIMIT = 5000;
 
 const map = L.map("map", { zoomControl: true }).setView([state.lat, state.lon], state.z);
 L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
@@ -69,37 +74,28 @@ function iconFor(item) {
   return icons.get(slug);
 }
 
-// Filters the API may not apply yet are applied here as well; the legend's layers only here.
+// The API applies the filters (category, language, open now, words); the legend's layers are
+// applied here, so that toggling one needs no request.
 function visible(item) {
-  if (state.layers.length && !item.layers.some((slug) => state.layers.includes(slug))) return false;
-  if (state.category.length) {
-    const wanted = new Set(state.category);
-    const matches = item.categories.some((slug) => {
-      for (let c = config.categories[slug]; c; c = c.isTop ? null : parentOf(c)) {
-        if (wanted.has(c.slug)) return true;
-      }
-      return false;
-    });
-    if (!matches) return false;
-  }
-  if (state.language.length && !item.languages.some((l) => state.language.includes(l))) return false;
-  if (state.open_now && item.openNow === false) return false;
-  return true;
-}
-
-function parentOf(category) {
-  // The server sends each category's top-level group; the chain in between is one step here.
-  return category.top !== category.slug ? config.categories[category.top] : null;
+  return !state.layers.length || item.layers.some((slug) => state.layers.includes(slug));
 }
 
 function distanceOrigin() {
   return origin || [map.getCenter().lat, map.getCenter().lng];
 }
 
+// The listed items win over their small marker twins: their popups have everything.
+function mapItems() {
+  const byId = new Map();
+  for (const item of markerItems) byId.set(item.id, item);
+  for (const item of listItems) byId.set(item.id, item);
+  return byId.values();
+}
+
 function renderMarkers() {
   cluster.clearLayers();
   const markers = [];
-  for (const item of items) {
+  for (const item of mapItems()) {
     if (!visible(item)) continue;
     const marker = L.marker(item.latlng, { keyboard: false, title: item.name, icon: iconFor(item) });
     marker.bindPopup(() => popupNode(item, ctx, bandFor(metresBetween(distanceOrigin(), item.latlng), config.bands)));
@@ -116,87 +112,150 @@ function renderMarkers() {
   document.body.dataset.markers = String(markers.length);
 }
 
+function markersCoverView() {
+  return (
+    markersLoaded !== null &&
+    markersLoaded.key === toQuery(state, { withPosition: false }) &&
+    markersLoaded.bounds.contains(map.getBounds())
+  );
+}
+
+// How many services are in view: counted from the markers when they cover the view; known from
+// the list when it holds fewer than a page; otherwise not known (null).
+function totalInView(shown) {
+  if (markersCoverView() && !markersTruncated) {
+    const bounds = map.getBounds();
+    let total = 0;
+    for (const item of markerItems) if (visible(item) && bounds.contains(item.latlng)) total += 1;
+    return Math.max(total, shown);
+  }
+  return listItems.length < config.pageSize ? shown : null;
+}
+
 function renderList() {
-  const bounds = map.getBounds();
   const from = distanceOrigin();
-  const here = items
-    .filter((item) => visible(item) && bounds.contains(item.latlng))
+  const shown = listItems
+    .filter(visible)
     .map((item) => ({ item, metres: metresBetween(from, item.latlng) }))
     .sort((a, b) => a.metres - b.metres);
-  const shown = here.slice(0, config.pageSize);
   resultsList.replaceChildren(
     ...shown.map(({ item, metres }) => entryNode(item, ctx, { band: bandFor(metres, config.bands) })),
   );
-  if (truncated) statusLine.textContent = t.zoomIn;
-  else if (!here.length) statusLine.textContent = t.noResults;
-  else if (here.length > shown.length)
-    statusLine.textContent = t.showing.replace("%(shown)s", shown.length).replace("%(total)s", here.length);
-  else statusLine.textContent = t.found.replace("%(total)s", here.length);
+  const total = totalInView(shown.length);
+  if (!shown.length) statusLine.textContent = t.noResults;
+  else if (total === null) statusLine.textContent = t.nearest.replace("%(shown)s", shown.length);
+  else if (total > shown.length)
+    statusLine.textContent = t.showing.replace("%(shown)s", shown.length).replace("%(total)s", total);
+  else statusLine.textContent = t.found.replace("%(total)s", total);
+  if (markersTruncated && markersCoverView() && mapShown()) statusLine.textContent += ` ${t.zoomInMap}`;
   // A place that was not found stays said until the next search.
   if (config.notFound && state.near) statusLine.textContent = `${config.notFound} ${statusLine.textContent}`;
   document.body.dataset.listed = String(shown.length);
 }
 
-function apiQuery(bounds) {
-  const params = new URLSearchParams();
-  const b = bounds.pad(0.25);
+// On a phone the list and the map take turns; the hidden map is laid out but not seen.
+function mapShown() {
+  return getComputedStyle(mapPanel).visibility !== "hidden";
+}
+
+function boxParam(b) {
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-  params.set(
-    "in_bbox",
-    [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -85, 85), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -85, 85)]
-      .map((v) => v.toFixed(5))
-      .join(","),
-  );
+  return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -85, 85), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -85, 85)]
+    .map((v) => v.toFixed(5))
+    .join(",");
+}
+
+function filterParams() {
+  const params = new URLSearchParams();
   if (state.category.length) params.set("category", state.category.join(","));
   if (state.language.length) params.set("language", state.language.join(","));
   if (state.open_now) params.set("open_now", "true");
   if (state.q) params.set("q", state.q);
-  params.set("limit", String(PAGE_LIMIT));
-  return { params, bounds: b };
+  return params;
+}
+
+function describeAll(features) {
+  return features
+    .filter((f) => f.geometry && f.geometry.coordinates)
+    .map((f) => {
+      const item = describe(f);
+      item.layers = layersOf(item);
+      return item;
+    });
+}
+
+async function features(url, params, signal) {
+  const response = await fetch(`${url}?${params}`, {
+    headers: { Accept: "application/geo+json, application/json" },
+    signal,
+  });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const data = await response.json();
+  return { data, items: describeAll(data.features || []) };
+}
+
+// The nearest in view, as many as the list shows: small and quick, so it comes first.
+async function loadList(signal) {
+  const params = filterParams();
+  const [lat, lon] = distanceOrigin();
+  params.set(config.api.originParameter, `${lon.toFixed(5)},${lat.toFixed(5)}`);
+  params.set("in_bbox", boxParam(map.getBounds()));
+  params.set("limit", String(config.pageSize));
+  return (await features(config.api.nearest, params, signal)).items;
+}
+
+async function loadMarkers(signal, key) {
+  const params = filterParams();
+  const bounds = map.getBounds().pad(0.25);
+  params.set("in_bbox", boxParam(bounds));
+  params.set("limit", String(MARKER_LIMIT));
+  const { data, items } = await features(config.api.markers, params, signal);
+  return { items, truncated: Boolean(data.truncated), bounds, key };
 }
 
 async function load() {
-  if (!config.api.locations) return;
+  if (!config.api.nearest) return;
+  const key = toQuery(state, { withPosition: false });
+  if (markersLoaded && markersLoaded.key !== key) {
+    markerItems = [];
+    markersLoaded = null;
+  }
+  controller?.abort();
   if (map.getZoom() < MIN_ZOOM) {
-    items = [];
-    loaded = null;
+    listItems = [];
+    markerItems = [];
+    markersLoaded = null;
     renderMarkers();
     resultsList.replaceChildren();
     statusLine.textContent = t.zoomIn;
+    delete document.body.dataset.loading;
     return;
   }
-  const { params, bounds } = apiQuery(map.getBounds());
-  const key = toQuery(state, { withPosition: false });
-  if (loaded && !truncated && loaded.key === key && loaded.bounds.contains(map.getBounds())) {
-    renderList();
-    return;
-  }
-  controller?.abort();
   controller = new AbortController();
+  const { signal } = controller;
   document.body.dataset.loading = "true";
   try {
-    const response = await fetch(`${config.api.locations}?${params}`, {
-      headers: { Accept: "application/geo+json, application/json" },
-      signal: controller.signal,
-    });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const data = await response.json();
-    items = (data.features || [])
-      .filter((f) => f.geometry && f.geometry.coordinates)
-      .map((f) => {
-        const item = describe(f);
-        item.layers = layersOf(item);
-        return item;
-      });
-    truncated = items.length >= PAGE_LIMIT;
-    loaded = { bounds, key };
+    const wantMarkers = config.api.markers && mapShown() && !(markersCoverView() && !markersTruncated);
+    // Both start now; the list is drawn as soon as it is here.
+    const markers = wantMarkers ? loadMarkers(signal, key) : null;
+    markers?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+    if (listFromPage) listFromPage = false;
+    else listItems = await loadList(signal);
     renderMarkers();
     renderList();
+    if (markers) {
+      const got = await markers;
+      markerItems = got.items;
+      markersTruncated = got.truncated;
+      markersLoaded = { bounds: got.bounds, key: got.key };
+      renderMarkers();
+      renderList();
+    }
   } catch (error) {
     if (error.name === "AbortError") return;
     statusLine.textContent = t.loadFailed;
   } finally {
-    delete document.body.dataset.loading;
+    if (controller.signal === signal) delete document.body.dataset.loading;
   }
 }
 
@@ -281,7 +340,6 @@ window.addEventListener("popstate", () => {
   state = readState(location.search, config);
   syncForm();
   map.setView([state.lat, state.lon], state.z, { animate: false });
-  loaded = null;
   load();
 });
 
@@ -300,7 +358,6 @@ if ("geolocation" in navigator) {
         hereMarker = L.circleMarker(origin, { radius: 8, color: "#0b5cad", interactive: false }).addTo(map);
         map.setView(origin, Math.max(map.getZoom(), 15));
         remember({ push: true });
-        loaded = null;
         load();
       },
       () => {
@@ -334,7 +391,6 @@ if (config.api.areas) {
         map.setView(centre, zoom);
       }
       remember({ push: true });
-      loaded = null;
       load();
     },
   });
@@ -350,8 +406,29 @@ for (const button of toggle.querySelectorAll("button")) {
   button.addEventListener("click", () => {
     explorer.dataset.view = button.dataset.view;
     for (const b of toggle.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b === button));
-    if (button.dataset.view === "map") map.invalidateSize();
+    if (button.dataset.view === "map") {
+      map.invalidateSize();
+      // The markers of the whole view, now that the map is seen: one load, whether or not the
+      // new size moved the map (a move has already queued one).
+      clearTimeout(moveTimer);
+      moveTimer = setTimeout(load, 0);
+    }
   });
+}
+
+// The list the server drew (config.first, the nearest to the same centre) is the first view's
+// list when it is the nearest in view too: when all of it is in view, or when it is everything
+// there is. Then it is drawn at once, on the map too, without waiting for a request. An embed may
+// have changed the view before this module ran (embed.js), so it asks the API.
+let listFromPage = false;
+if (Array.isArray(config.first) && !config.embed && map.getZoom() >= MIN_ZOOM) {
+  const first = describeAll(config.first);
+  const bounds = map.getBounds();
+  const inView = first.filter((item) => bounds.contains(item.latlng));
+  if (inView.length === first.length || first.length < config.pageSize) {
+    listItems = inView;
+    listFromPage = true;
+  }
 }
 
 syncForm();

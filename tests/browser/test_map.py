@@ -199,3 +199,19 @@ def test_ten_services_print_on_one_or_two_a4_pages(open_page, seeded, shot):
     (ARTIFACTS / "print-sheet-ten.pdf").write_bytes(pdf)
     page.emulate_media(media="print")
     shot(page, "print-sheet-ten", full_page=True)
+
+
+def test_the_list_drawn_by_the_script_says_open_or_closed_now(open_page, places):
+    page = open_page("/en/?lat=37.9900&lon=23.7400&z=14", viewport={"width": 390, "height": 844})
+    ready(page)
+    page.click("summary:has-text('Filters')")
+    page.select_option("#f-language", "ar")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('language') === 'ar'")
+    ready(page)
+    # Drawn from /api/locations/nearest/, which says whether the hours are open now.
+    assert listed_names(page) == ["Κοινωνικό Ιατρείο Κυψέλης"]
+    entry = page.locator("#results .entry").first
+    badge = entry.locator(".open-now, .closed-now")
+    assert badge.inner_text() in {"Open now", "Closed now"}
+    # Only the list was asked for: the phone shows the list, not the map.
+    assert page.evaluate("document.body.dataset.markers") == "1"
