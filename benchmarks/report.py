@@ -93,13 +93,15 @@ def print_tables(results: dict) -> None:
         rows = []
         for name, entry in (api.get("cached") or {}).items():
             if "not_measured" in entry:
-                rows.append([name, "not measured: " + entry["not_measured"], "", ""])
+                rows.append([name, "not measured: " + entry["not_measured"], "", "", ""])
                 continue
             rep, cond = entry.get("repeated") or {}, entry.get("conditional_304") or {}
+            rep_gzip = entry.get("repeated_gzip") or {}
             rows.append(
                 [
                     name,
                     _fmt(rep.get("p50_ms")),
+                    _fmt(rep_gzip.get("p50_ms")),
                     _fmt(cond.get("p50_ms"))
                     if "not_measured" not in cond
                     else cond["not_measured"],
@@ -108,7 +110,12 @@ def print_tables(results: dict) -> None:
             )
         if rows:
             print("\nCached path (API)")
-            print(_table(["request", "repeat p50 ms", "304 p50 ms", "Cache-Control"], rows))
+            print(
+                _table(
+                    ["request", "repeat p50 ms", "gzip p50 ms", "304 p50 ms", "Cache-Control"],
+                    rows,
+                )
+            )
     elif api:
         print(f"\nAPI benchmark not measured: {api.get('not_measured')}")
     imp = results.get("import") or {}
