@@ -75,8 +75,8 @@ def _rank_sql(column: str) -> str:
 def areas_holding_sql(points: str) -> str:
     """A query of (key, area_id, municipality_id) for each row of `points`, a query of (key,
     geom) that is SQL of ours (never user text): the most specific (then smallest) area holding
-    the point, and the smallest municipality. One index probe per point; points in no area are
-    left out."""
+    the point, and the smallest municipality. Points in no area are left out: join it with a
+    LEFT JOIN to give them none."""
     return f"""SELECT n.key, (array_agg(p.area_id ORDER BY {_rank_sql("p.level")} DESC,
                                            p.size))[1] AS area_id,
                       (array_agg(p.area_id ORDER BY p.size)

@@ -466,17 +466,20 @@ def assign_areas(location_ids: list[int] | None = None) -> int:
     area's centroid, and containment could pick a neighbouring polygon's edge.
     """
     where = "AND l.id = ANY(%s)" if location_ids is not None else ""
-    points = (
-        f"SELECT l.id AS key, l.point AS geom FROM geo_location l WHERE l.point IS NOT NULL {where}"
-    )
+    holding = areas_holding_sql("SELECT key, geom FROM p")
     with connection.cursor() as cur:
         cur.execute(  # the query is SQL of ours, not user text
             f"""
             UPDATE geo_location l SET
               area_id = CASE WHEN l.precision = 'area' AND l.area_id IS NOT NULL THEN l.area_id
-                ELSE h.area_id END,
-              municipality_id = COALESCE(h.municipality_id, l.municipality_id)
-            FROM ({areas_holding_sql(points)}) h WHERE h.key = l.id""",
+                ELSE x.area_id END,
+              municipality_id = COALESCE(x.municipality_id, l.municipality_id)
+            FROM (WITH p AS (SELECT l.id AS key, l.point AS geom FROM geo_location l
+                              WHERE l.point IS NOT NULL {where})
+                  -- a point in no area gets none (not the area it had before it moved)
+                  SELECT p.key, h.area_id, h.municipality_id
+                    FROM p LEFT JOIN ({holding}) h USING (key)) x
+            WHERE x.key = l.id""",
             [location_ids] if location_ids is not None else [],
         )
         return cur.rowcount

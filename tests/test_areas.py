@@ -222,3 +222,24 @@ def test_area_parts_follow_an_edited_boundary(db):
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM geo_area_part WHERE area_id = %s", [kypseli.id])
         assert cur.fetchone()[0] == 0
+
+
+def test_a_location_moved_out_of_every_area_keeps_none(db):
+    from django.contrib.gis.geos import Point
+
+    from geo.areas import assign_areas
+    from geo.models import Location, Organisation
+
+    org = Organisation.objects.create(slug="t", name="t")
+    loc = Location.objects.create(
+        organisation=org, name="x", point=Point(23.741, 37.999, srid=4326), precision="exact"
+    )
+    assign_areas([loc.id])
+    loc.refresh_from_db()
+    assert loc.area.slug == "kypseli"
+
+    loc.point = Point(20.0, 36.0, srid=4326)  # the Ionian Sea, in no area
+    loc.save()
+    assign_areas([loc.id])
+    loc.refresh_from_db()
+    assert loc.area is None

@@ -285,7 +285,10 @@ def _write_locations(cur, p: dict) -> None:
                    -- an area chosen for an area-precision listing stays while its point does
                    area_id = CASE WHEN l.precision = 'area' AND l.area_id IS NOT NULL
                                    AND ST_AsBinary(l.point) = ST_AsBinary({_POINT})
-                                  THEN l.area_id ELSE coalesce(h.area_id, l.area_id) END,
+                                  THEN l.area_id
+                                  -- a listing without a point keeps its area; one moved out
+                                  -- of every area has none
+                                  WHEN n.lon IS NULL THEN l.area_id ELSE h.area_id END,
                    municipality_id = coalesce(h.municipality_id, l.municipality_id)
               FROM {LOC} n LEFT JOIN {AREAS} h ON h.key = n.loc_ref
              WHERE n.id = l.id AND n.action = 'changed'"""
