@@ -29,8 +29,9 @@ from benchmarks.servers import (
     install_tipg,
     tipg,
 )
-from benchmarks.sql import SOURCES, query_for
+from benchmarks.sql import BINARY, SOURCES, query_for
 from geo.text import transliterate
+from layers.tiles import DETAIL_ZOOM
 
 TILE_LAYER = os.environ.get("BENCH_TILE_LAYER", "all")
 BBOX_FEATURES = 5000
@@ -192,10 +193,11 @@ def tipg_url(kind: str, q: dict) -> str | None:
             f"{q['maxlon']},{q['maxlat']}&limit={q['limit']}"
         )
     if kind == "tile":
-        # The same three properties the reference tile carries.
+        # Properties like ours at that zoom: an overview tile carries id and precision only.
+        properties = "id,name,precision" if q["z"] >= DETAIL_ZOOM else "id,precision"
         return (
             f"/collections/{TIPG_COLLECTION}/tiles/WebMercatorQuad/{q['z']}/{q['x']}/{q['y']}"
-            "?properties=id,name,precision"
+            f"?properties={properties}"
         )
     return None  # OGC API Features has no nearest-N
 
@@ -227,7 +229,12 @@ def _targets(shape: Shape, dbname: str, server: Server, peer: Server | None) -> 
     for q in shape.requests:
         sql, params, _source = query_for(shape.kind, q)
         queries.append([sql, params])
-    targets["database"] = {"mode": "sql", "conninfo": conninfo(dbname), "requests": queries}
+    targets["database"] = {
+        "mode": "sql",
+        "conninfo": conninfo(dbname),
+        "requests": queries,
+        "binary": shape.kind in BINARY,
+    }
     targets["framework"] = {
         "mode": "http",
         "port": server.port,

@@ -53,14 +53,15 @@ class HttpClient:
 
 
 class SqlClient:
-    def __init__(self, conninfo: str):
+    def __init__(self, conninfo: str, *, binary: bool = False):
         import psycopg
 
         self.conn = psycopg.connect(conninfo, autocommit=True)
+        self.binary = binary
 
     def request(self, query: list) -> tuple[int, int]:
         sql, params = query
-        rows = self.conn.execute(sql, params).fetchall()
+        rows = self.conn.execute(sql, params, binary=self.binary).fetchall()
         # The last column carries the payload (a tile, a page, or one Feature per row).
         size = sum(len(r[-1].encode() if isinstance(r[-1], str) else r[-1] or b"") for r in rows)
         return 200, size
@@ -68,7 +69,7 @@ class SqlClient:
 
 def make_client(spec: dict) -> "HttpClient | SqlClient":
     if spec["mode"] == "sql":
-        return SqlClient(spec["conninfo"])
+        return SqlClient(spec["conninfo"], binary=spec.get("binary", False))
     return HttpClient(spec["port"], spec.get("headers", {}))
 
 

@@ -15,6 +15,9 @@ SOURCES = {
     "tile": "layers.tiles.tile_sql (layer 'all')",
     "text": "geo.search.sql.page_sql with Filters(text=q)",
 }
+# Shapes whose result (a bytea) every path reads in binary, as layers.tiles.render_tile does;
+# the others are text (GeoJSON), the same in either format.
+BINARY = {"tile"}
 # What a page's "next" link would be; the SQL only echoes it, so its value costs nothing.
 NEXT_URL = "http://127.0.0.1/api/locations/?limit=5000&offset=5000"
 

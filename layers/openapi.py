@@ -220,4 +220,14 @@ TILE_PATH = [
     OpenApiParameter("x", int, OpenApiParameter.PATH, description="column, 0..2^z-1"),
     OpenApiParameter("y", int, OpenApiParameter.PATH, description="row, 0..2^z-1"),
 ]
-TILE_RESPONSE = {(200, MVT): OpenApiResponse(OpenApiTypes.BINARY, description="a vector tile")}
+TILE_RESPONSE = {
+    (200, MVT): OpenApiResponse(
+        OpenApiTypes.BINARY,
+        description=(
+            "a vector tile with one layer named after the path's layer; each feature's id is the"
+            " location's id. From zoom 10 a feature carries name, organisation,"
+            " organisation_kind and precision; below zoom 10 (overview tiles) only precision."
+            " Empty body when no location is in the tile."
+        ),
+    )
+}

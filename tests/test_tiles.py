@@ -6,6 +6,8 @@ import mapbox_vector_tile
 import pytest
 
 from geo.models import Category
+from layers.models import Layer
+from layers.tiles import DETAIL_ZOOM
 from tests.factories import LocationFactory, OrganisationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,10 +71,8 @@ def test_a_layer_tile_holds_its_locations_where_they_are(api, clinic_and_lawyers
 
 def test_tiles_at_low_zoom_and_elsewhere(api, clinic_and_lawyers):
     x, y = tile_of(*EXARCHEIA, 8)
-    assert (
-        len(mapbox_vector_tile.decode(_get_tile(api, "all", 8, x, y).content)["all"]["features"])
-        == 2
-    )
+    features = mapbox_vector_tile.decode(_get_tile(api, "all", 8, x, y).content)["all"]["features"]
+    assert len(features) == 2
     assert _get_tile(api, "all", 0, 0, 0).status_code == 200
     empty = _get_tile(api, "all", 8, 0, 0)  # the Pacific
     assert empty.status_code == 200 and empty.content == b""
@@ -98,3 +98,37 @@ def test_bad_tiles_are_400s(api):
     assert _get_tile(api, "health", 2, 0, 4).json()["parameter"] == "y"
     unknown = _get_tile(api, "no-such-layer", 2, 0, 0)
     assert unknown.status_code == 400 and unknown.json()["parameter"] == "layer"
+
+
+def test_overview_tiles_carry_id_and_precision_detail_tiles_the_names(api, clinic_and_lawyers):
+    clinic, lawyers = clinic_and_lawyers
+    detail, overview = DETAIL_ZOOM, DETAIL_ZOOM - 1
+    by_zoom = {}
+    for z in (overview, detail):
+        x, y = tile_of(*EXARCHEIA, z)
+        decoded = mapbox_vector_tile.decode(_get_tile(api, "all", z, x, y).content)
+        by_zoom[z] = {f["id"]: f["properties"] for f in decoded["all"]["features"]}
+    assert by_zoom[overview] == {
+        clinic.id: {"precision": clinic.precision},
+        lawyers.id: {"precision": lawyers.precision},
+    }
+    assert by_zoom[detail][clinic.id] == {
+        "name": "Ιατρείο",
+        "organisation": clinic.organisation.name,
+        "organisation_kind": clinic.organisation.kind,
+        "precision": clinic.precision,
+    }
+
+
+def test_an_overview_tile_of_a_layer_selecting_organisation_kinds(api, clinic_and_lawyers):
+    """A layer that selects by organisation kind still filters at overview zoom, where the
+    tile itself has no organisation columns."""
+    clinic, lawyers = clinic_and_lawyers
+    assert clinic.organisation.kind != "ngo" == lawyers.organisation.kind
+    Layer.objects.create(
+        slug="ngos", name_el="ΜΚΟ", organisation_kinds=["ngo"], colour="#123456", icon="ngo"
+    )
+    for z in (DETAIL_ZOOM - 2, DETAIL_ZOOM):
+        x, y = tile_of(*EXARCHEIA, z)
+        decoded = mapbox_vector_tile.decode(_get_tile(api, "ngos", z, x, y).content)
+        assert [f["id"] for f in decoded["ngos"]["features"]] == [lawyers.id], z
