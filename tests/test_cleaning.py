@@ -110,6 +110,30 @@ def test_swapped_latitude_and_longitude_are_fixed_with_a_warning(context):
     ]
 
 
+@pytest.mark.parametrize(
+    "flags", [{"sensitive": "ναι"}, {"precision": "area"}, {"precision": "hidden"}]
+)
+def test_a_sensitive_rows_problems_keep_its_coordinates_out(context, flags):
+    """Row errors are stored with the run and shown in the admin: a listing shown less
+    precisely than exact must not leave its coordinates there."""
+    swapped = clean({"lat": "23.7322", "lon": "37.9874", **flags}, context, headers={"lat": "Πλ"})
+    outside = clean({"lat": "41.0369", "lon": "28.9850", **flags}, context)
+    wrong_postcode = clean(
+        {"lat": "37.9874", "lon": "23.7322", "postcode": "85100", **flags}, context
+    )
+    problems = [*swapped.warnings, *outside.errors, *wrong_postcode.warnings]
+    assert [p.column for p in problems] == ["Πλ", "lat", "postcode"]
+    text = repr(problems)
+    for digits in ("7322", "9874", "0369", "9850"):
+        assert digits not in text, text
+    assert swapped.warnings[0].value.startswith("(not shown")
+    assert "swapped" in swapped.warnings[0].reason and "outside Greece" in outside.errors[0].reason
+    assert wrong_postcode.warnings[0].value == "85100"
+    # the same rows, not sensitive, say where the point is
+    plain = clean({"lat": "41.0369", "lon": "28.9850"}, context)
+    assert "41.03690" in plain.errors[0].reason and plain.errors[0].value == "41.0369, 28.9850"
+
+
 def test_one_cell_with_both_coordinates(context):
     row = clean({"coordinates": "37,9874, 23,7322"}, context)
     assert row.ok and row.point.coords == (23.7322, 37.9874)

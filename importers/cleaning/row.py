@@ -40,6 +40,10 @@ TEXT_FIELDS: dict[str, tuple[int | None, bool]] = {
 }
 # Names of places and organisations: look-alike letters repaired (with a warning).
 _REPAIRED = ("name", "organisation", "service", "address", "locality", "municipality", "area")
+_NOT_EXACT = ("street", "area", "hidden")
+_COORDINATE_FIELDS = ("lat", "lon", "coordinates", "x", "y")
+# A number with a decimal part, or of six digits or more (Greek grid metres): a coordinate.
+_COORDINATES_IN = re.compile(r"-?\d+[.,]\d+|\d{6,}")
 _POSTCODE_AT_END = re.compile(r"(?:,|\s)\s*(?:τ\.?\s*κ\.?\s*)?([1-8]\d{2}\s?\d{2})\s*$", re.I)
 
 
@@ -110,6 +114,7 @@ def clean_row(
     except Exception as e:  # the contract: a bad cell must never abort an import
         log.exception("cleaning row %s failed", row)
         cleaner.error("", "", f"this row could not be read ({type(e).__name__}: {e})")
+    cleaner.hide_coordinates()
     return cleaner.out
 
 
@@ -133,6 +138,27 @@ class _RowCleaner:
 
     def warn(self, name: str, value: str, reason: str) -> None:
         self.out.warnings.append(RowError(self.out.row, self.column(name), value, reason))
+
+    def hide_coordinates(self) -> None:
+        """A listing shown less precisely than exact (a shelter, say) keeps its coordinates out
+        of its row errors too: they are stored with the run, shown in the admin and written
+        to --report files, which outlive the spreadsheet."""
+        if not (self.out.sensitive or self.out.precision in _NOT_EXACT):
+            return
+        shown = self.out.precision or "area"
+        columns = self._coordinate_columns
+        for problems in (self.out.errors, self.out.warnings):
+            for i, e in enumerate(problems):
+                value = e.value
+                if e.column in columns and value:
+                    value = f"(not shown: the listing is shown only as {shown})"
+                reason = _COORDINATES_IN.sub("…", e.reason)
+                if (value, reason) != (e.value, e.reason):
+                    problems[i] = RowError(e.row, e.column, value, reason)
+
+    @property
+    def _coordinate_columns(self) -> set[str]:
+        return {self.column(name) for name in _COORDINATE_FIELDS}
 
     def run(self) -> None:
         for step in (
