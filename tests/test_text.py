@@ -43,7 +43,11 @@ SAME_NAME = [
     ("Βύρωνας", "Vyronas", "Byronas", "Vironas"),
     ("Χαϊδάρι", "Χαιδάρι", "ΧΑΪΔΑΡΙ", "Chaidari", "Haidari"),
     ("Ντράφι", "Drafi", "Ntrafi", "Ndrafi"),
-    ("Ευκαρπία", "Evkarpia", "Eukarpia", "Eykarpia"),
+    ("Ευκαρπία", "Evkarpia", "Eukarpia", "Eykarpia", "Efkarpia"),
+    # αυ/ευ said af/ef before a voiceless consonant, and typed so
+    ("Ναύπλιο", "Nafplio", "Navplio", "Nauplio", "NAFPLIO"),
+    ("Ελευθερίου Βενιζέλου", "Eleftheriou Venizelou", "Eleutheriou Benizelou"),
+    ("Κεφαλονιά", "Kefalonia", "Kephalonia"),
     ("Γκύζη", "Gkyzi", "Gyzi", "Gizi"),
     ("Κολωνάκι", "Kolonaki", "Kolwnaki", "Κολονάκι"),
     ("Ξάνθη", "Xanthi", "Ksanthi", "Xanthy"),

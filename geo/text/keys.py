@@ -98,6 +98,11 @@ _LATIN_STEPS = (
     ("ae", "e"),
     ("y", "i"),
 )
+# Last, after doubled letters collapse: αυ/ευ are said "af"/"ef" before a voiceless consonant and
+# commonly typed so ('Nafplio', 'Eleftheriou'); the key writes every af/ef as av/ev, so Greek
+# φ after α/ε folds the same way ('Κεφαλονιά' -> 'kevalonia'). After the collapse so that a
+# stored key can be brought up to date by these two replacements alone (migration 0013).
+_VOICELESS_STEPS = (("ef", "ev"), ("af", "av"))
 _NOT_ALLOWED = re.compile(r"[^a-z0-9α-ω]+")
 _HAS_GREEK = re.compile(r"[α-ω]")
 _DOUBLED = re.compile(r"([a-z])\1+")
@@ -116,7 +121,10 @@ def search_key(text: str) -> str:
     )
     for old, new in _GREEK_STEPS + _LATIN_STEPS:
         s = s.replace(old, new)
-    return _DOUBLED.sub(r"\1", s)
+    s = _DOUBLED.sub(r"\1", s)
+    for old, new in _VOICELESS_STEPS:
+        s = s.replace(old, new)
+    return s
 
 
 def _sql_literal(s: str) -> str:
@@ -158,6 +166,9 @@ def search_key_sql(name: str = "geo_search_key") -> str:
     steps = "s"
     for old, new in _GREEK_STEPS + _LATIN_STEPS:
         steps = f"replace({steps}, {_sql_literal(old)}, {_sql_literal(new)})"
+    voiceless = "regexp_replace(s, '([a-z])\\1+', '\\1', 'g')"
+    for old, new in _VOICELESS_STEPS:
+        voiceless = f"replace({voiceless}, {_sql_literal(old)}, {_sql_literal(new)})"
     return f"""
 CREATE OR REPLACE FUNCTION {name}(t text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
@@ -179,7 +190,7 @@ BEGIN
     s := array_to_string(words, ' ');
   END IF;
   s := {steps};
-  RETURN regexp_replace(s, '([a-z])\\1+', '\\1', 'g');
+  RETURN {voiceless};
 END
 $fn$;
 """
