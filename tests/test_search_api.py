@@ -198,6 +198,15 @@ def test_text_query_matches_greeklish_and_look_alike_letters(api, varied):
     assert _names(api("/api/locations/", q="!!!")) == []
 
 
+def test_text_query_matches_af_and_ef_as_people_type_them(api, varied):
+    # αυ/ευ before a voiceless consonant are said, and typed, af/ef.
+    union = varied["union"].organisation
+    union.name = "Σωματείο Ελευθερίου Βενιζέλου Ναυπλίου"
+    union.save()
+    for typed in ("eleftheriou venizelou", "Nafpliou", "navpliou", "ελευθεριου"):
+        assert _names(api("/api/locations/", q=typed)) == ["Σωματείο"], typed
+
+
 def test_bbox_and_pagination(api, hospitals):
     box = "23.70,37.95,23.78,38.01"
     first = api("/api/locations/", in_bbox=box, limit=3).json()
