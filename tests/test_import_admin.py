@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from geo.models import Location
 from importers.models import ImportRun
@@ -16,6 +17,14 @@ from importers.worker import claim_next_run, process, retire_orphans, work
 from tests.importing import listing, nameless, three_listings, write_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_nominatim")]
+
+
+def said(html: str, message: str) -> str:
+    """`message` in the language the page declares: the admin speaks the site's language, and
+    setup compiles the translations."""
+    lang = re.search(r'<html lang="([^"]+)"', html).group(1)
+    with translation.override(lang):
+        return translation.gettext(message)
 
 
 @pytest.fixture
@@ -68,7 +77,7 @@ def test_upload_dry_run_then_confirm_imports_the_file(staff, tmp_path):
     assert [23.7355, 37.9864] in [m["lonlat"] for m in markers]
     assert "vendor/leaflet/leaflet.js" in html and "js/import_preview.js" in html
     assert "unpkg" not in html and "cdn" not in html.lower()
-    assert "Confirm" in html
+    assert said(html, "Confirm: import this file") in html
 
     confirmed = staff.post(reverse("admin:importers_importrun_confirm", args=[dry.pk]))
     real = ImportRun.objects.exclude(pk=dry.pk).get()
@@ -97,7 +106,8 @@ def test_a_file_over_the_size_limit_is_refused(staff, tmp_path, settings):
     settings.GEITONIA_IMPORT_MAX_UPLOAD_MB = 0
     response = _upload(staff, tmp_path, three_listings())
     assert response.status_code == 200
-    assert "larger than 0 MB" in response.content.decode()
+    html = response.content.decode()
+    assert said(html, "The file is larger than %(mb)s MB.") % {"mb": 0} in html
     assert not ImportRun.objects.exists()
 
 
@@ -197,9 +207,5 @@ def test_the_preview_never_holds_the_coordinates_of_a_sensitive_listing(staff, t
     assert "37.999" not in stored and "23.741" not in stored
     html = staff.get(reverse("admin:importers_importrun_preview", args=[dry.pk])).content
     assert b"37.999" not in html and b"23.741" not in html
-    from django.utils.translation import gettext, override
-
-    lang = re.search(rb'<html lang="([^"]+)"', html).group(1).decode()
-    with override(lang):  # the admin speaks the site's language
-        assert gettext("shown only as").encode() in html
+    assert said(html.decode(), "shown only as").encode() in html
     assert b"37.9864" in html  # the exact ones are on the map
