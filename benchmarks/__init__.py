@@ -1,4 +1,5 @@
 """The benchmarks behind `make bench`: figures and ratios against baselines measured in one run.
 
-Never imported by the application: nothing here is shipped, and only the smoke test uses it.
+Never imported by the application: nothing here is shipped. The tests use the smoke run and
+`benchmarks.chromium` (how Debian's Chromium is launched, shared with the browser tests).
 """

@@ -12,21 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS
 from benchmarks.config import REPO, Config
 from benchmarks.database import prepare
 from benchmarks.servers import gunicorn
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # The page's tile layer points here (GEITONIA_TILE_URL); every tile is answered by a stub.
 TILE_HOST = "http://tiles.bench.invalid"
 PHONE = {"width": 390, "height": 844}

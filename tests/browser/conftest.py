@@ -11,21 +11,12 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.gis.geos import Point
 
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside
 # one unless told that this thread only ever runs synchronous code (true here).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TILE_HOST = "tiles.geitonia.test"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # A 1x1 light grey PNG, standing in for every map tile.
