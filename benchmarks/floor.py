@@ -3,11 +3,11 @@
 Routed only by benchmarks.bench_urls (benchmark settings); the shipped app never serves them.
 """
 
-import psycopg
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
-from benchmarks.sql import BINARY, body_of, query_for
+from benchmarks.sql import body_of, query_for
+from layers.tiles import fetch_tile
 
 CONTENT_TYPES = {
     "nearest": "application/geo+json",
@@ -19,11 +19,8 @@ CONTENT_TYPES = {
 
 def _run(kind: str, request: dict) -> bytes:
     sql, params, _source = query_for(kind, request)
-    if kind in BINARY:
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cur:
-            cur.execute(sql, params, binary=True)
-            return body_of(kind, cur.fetchall())
+    if kind == "tile":
+        return fetch_tile(sql, params)  # the API's own fetch, in binary
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return body_of(kind, cur.fetchall())
