@@ -294,6 +294,9 @@ GEITONIA_QUICK_EXIT_URL = env(
 # content (after repeats and merges) too. Readers stream, so these bound time, not memory.
 GEITONIA_IMPORT_MAX_BYTES = env.int("GEITONIA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 GEITONIA_IMPORT_MAX_CELLS = env.int("GEITONIA_IMPORT_MAX_CELLS", default=10_000_000)
+# An import of at least this many listings, into a directory no larger, builds the indexes and
+# foreign keys once after writing instead of row by row (importers.pipeline.bulk); 0: never.
+GEITONIA_IMPORT_BULK_ROWS = env.int("GEITONIA_IMPORT_BULK_ROWS", default=20_000)
 # Grid size in metres for locations whose precision is "street".
 GEITONIA_STREET_SNAP_METRES = env.int("GEITONIA_STREET_SNAP_METRES", default=100)
 

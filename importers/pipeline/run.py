@@ -128,6 +128,8 @@ def run_import(
                     setattr(report, name, getattr(counts, name))
                 # part of "upsert": geo.areas.assign_areas on the new and changed locations
                 report.timings["areas"] = counts.areas_seconds
+                if counts.rebuild_seconds is not None:  # a bulk load (importers.pipeline.bulk)
+                    report.timings["rebuild"] = counts.rebuild_seconds
                 if dry_run or (all_or_nothing and report.rows_with_errors):
                     raise _Rollback
         except _Rollback:
