@@ -324,6 +324,8 @@ def worker(method: str, path: Path) -> dict:
     import django
 
     django.setup()
+    from django.test import override_settings
+
     from geo.models import Location
 
     _reset_database()
@@ -334,6 +336,10 @@ def worker(method: str, path: Path) -> dict:
     started = time.perf_counter()
     if method == "pipeline":
         out = _pipeline(path, source=SOURCE, geocoder="offline")
+    elif method == "pipeline-rowwise":
+        # the same import written row by row, as into a directory already larger than the file
+        with override_settings(GEITONIA_IMPORT_BULK_ROWS=0):
+            out = _pipeline(path, source=SOURCE, geocoder="offline")
     elif method == "pipeline-cached":
         out = _pipeline(path, source=CACHE_SOURCE, geocoder="nominatim")
         out.update(prefill)
@@ -418,6 +424,9 @@ def run(config: Config, *, log_dir: Path) -> dict:
     result: dict = {"rows": big, "files_seconds": round(time.perf_counter() - t, 1), "methods": {}}
     methods = result["methods"]
     methods["pipeline (run_import)"] = _measure("pipeline", coords, big, db, log_dir)
+    methods["pipeline, row by row (no bulk load)"] = _measure(
+        "pipeline-rowwise", coords, big, db, log_dir
+    )
     methods["ogr2ogr"] = _measure("ogr2ogr", coords, big, db, log_dir)
     methods["bulk_create"] = _measure("bulk_create", coords, big, db, log_dir)
     methods["psycopg COPY"] = _measure("copy", coords, big, db, log_dir)
@@ -461,6 +470,13 @@ def _ratios(result: dict, *, big: int, small: int) -> list[dict]:
             rate("ogr2ogr"),
             ">= 0.3",
             lambda v: v >= 0.3,
+        ),
+        ratio(
+            "import: pipeline row by row rows/s / ogr2ogr rows/s (no target)",
+            rate("pipeline, row by row (no bulk load)"),
+            rate("ogr2ogr"),
+            "-",
+            None,
         ),
         ratio(
             "import: pipeline rows/s / bulk_create rows/s (no target)",

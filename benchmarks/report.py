@@ -10,6 +10,8 @@ from pathlib import Path
 from benchmarks.config import REPO, RESULTS_DIR, Config
 
 CAVEAT = "Figures from a shared machine are noisy: compare ratios within one run, not across runs."
+# The import phases of report.timings, in order (importers.pipeline.run_import).
+PHASES = ("read", "geocode", "areas", "rebuild", "upsert")
 
 
 def _git_commit() -> str:
@@ -138,15 +140,16 @@ def print_tables(results: dict) -> None:
         # The baseline is the worker's peak after Django has started, before the import.
         print(_table(["method", "rows/s", "seconds", "peak RSS MB", "at start MB"], rows))
         phases = [
-            [name, *(_fmt(m["timings"].get(k)) for k in ("read", "geocode", "areas", "upsert"))]
+            [name, *(_fmt(m["timings"].get(k)) for k in PHASES)]
             for name, m in imp["methods"].items()
             if m.get("timings")
         ]
         if phases:
             # read: read, map, clean and stage every row; areas: building rows with their areas
+            # (part of upsert); rebuild: building indexes and foreign keys after a bulk load
             # (part of upsert); upsert: writing the listings, including the commit's key checks
             print("\nWhere the pipeline's time goes (seconds)")
-            print(_table(["method", "read+clean", "geocode", "areas", "upsert"], phases))
+            print(_table(["method", "read+clean", *PHASES[1:]], phases))
     elif imp:
         print(f"\nImport benchmark not measured: {imp.get('not_measured')}")
     mp = results.get("map") or {}
