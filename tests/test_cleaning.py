@@ -4,11 +4,12 @@ languages, look-alike letters and opening hours, against the real categories and
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
 
-from importers.cleaning import CleaningContext, clean_row, repair_homoglyphs
+from importers.cleaning import CleaningContext, clean_row, clean_rows, repair_homoglyphs
 from importers.cleaning.contact import clean_email, clean_phones, clean_postcode, clean_url
 from importers.cleaning.context import greece_outline
 from importers.cleaning.coordinates import from_greek_grid, parse_angle
@@ -165,6 +166,41 @@ def test_points_outside_greece_or_unreadable_are_errors(context, lat, lon, why):
     row = clean({"lat": lat, "lon": lon}, context)
     assert row.point is None
     assert len(row.errors) == 1 and why in row.errors[0].reason
+
+
+def test_the_vectorised_greece_test_answers_as_the_one_point_test(context):
+    """Random points over Greece and its neighbours (land, sea, coasts, borders) and the
+    awkward ones: the batch answer equals the point-by-point answer for every point."""
+    rng = np.random.default_rng(5)
+    lons = np.concatenate([rng.uniform(19, 30, 3000), [23.6465, 29.5903, np.nan, np.inf, 23.0]])
+    lats = np.concatenate([rng.uniform(34.5, 42, 3000), [37.9420, 36.1495, 38.0, 38.0, np.nan]])
+    outline = context.greece
+    many = context.in_greece_many(lons, lats)
+    one = [outline.holds(float(x), float(y)) for x, y in zip(lons, lats, strict=True)]
+    assert many.tolist() == one
+    assert 500 < sum(one) < 2500  # both answers occur, so agreeing means something
+
+
+def test_a_chunk_cleaned_at_once_is_cleaned_as_row_by_row(context):
+    """Rows with points inside and outside Greece, other errors after the position step (a
+    future date, no name), warnings before and after it, and a sensitive row."""
+    rows = [
+        {"name": "A", "lat": "37.98", "lon": "23.73", "last_verified": "1/1/2999"},
+        {"name": "B", "lat": "41.0369", "lon": "28.9850", "last_verified": "1/1/2999"},
+        {"lat": "23.73", "lon": "37.98"},  # swapped, and no name
+        {"name": "ΑΘΗNA", "lat": "36.5", "lon": "21.0", "languages": "el, klingon"},
+        {"name": "D", "lat": "37.98", "lon": "23.73", "sensitive": "ναι", "hours": "κάποτε"},
+        {"name": "E", "lat": "41.3275", "lon": "19.8187", "sensitive": "yes"},
+        {"name": "F", "x": "476.000", "y": "4.205.000"},
+        {"name": "G"},
+        {"name": "H", "lat": "βόρεια", "lon": "23.7"},
+    ]
+    at_once = clean_rows(list(enumerate(rows, start=2)), context=context)
+    one_by_one = [clean_row(i, values, context=context) for i, values in enumerate(rows, start=2)]
+    assert at_once == one_by_one
+    assert [r.ok for r in at_once] == [False, False, False, False, True, False, True, True, False]
+    assert "outside Greece" in at_once[1].errors[0].reason  # before the date's error
+    assert "in the future" in at_once[1].errors[1].reason
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,11 @@ their synonyms, and the outline of Greece. Read-only."""
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import shapely
 
 from geo.models import Area, Category
@@ -59,6 +60,10 @@ class CleaningContext:
     def in_greece(self, lon: float, lat: float) -> bool:
         return self.greece.holds(lon, lat)
 
+    def in_greece_many(self, lons: Sequence[float], lats: Sequence[float]) -> np.ndarray:
+        """`in_greece` for many points at once (a bool array), as a chunk of an import needs."""
+        return self.greece.holds_many(lons, lats)
+
 
 def category_words() -> dict[str, str | None]:
     words: dict[str, str | None] = {}
@@ -95,14 +100,49 @@ class Outline:
     def holds(self, lon: float, lat: float) -> bool:
         if not (math.isfinite(lon) and math.isfinite(lat)):
             return False
-        key = (math.floor(lon / self.CELL), math.floor(lat / self.CELL))
-        near = self._cells.get(key)
-        if near is None:
-            near = self._cells[key] = self._near(key)
+        near = self._cell((math.floor(lon / self.CELL), math.floor(lat / self.CELL)))
         if not near:
             return False
         if any(shapely.contains_xy(g, lon, lat) for g in near):
             return True
+        return self._close(near, lon, lat)
+
+    def holds_many(self, lons: Sequence[float], lats: Sequence[float]) -> np.ndarray:
+        """`holds` for each point, with one vectorised test per cell and polygon instead of
+        one call a point (a call costs ~10 µs of overhead; a point in an array ~0.5 µs)."""
+        x = np.asarray(lons, dtype=float)
+        y = np.asarray(lats, dtype=float)
+        inside = np.zeros(len(x), dtype=bool)
+        finite = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+        if not len(finite):
+            return inside
+        cells = np.stack(
+            [np.floor(x[finite] / self.CELL), np.floor(y[finite] / self.CELL)], axis=1
+        ).astype(np.int64)
+        keys, group = np.unique(cells, axis=0, return_inverse=True)
+        order = np.argsort(group.ravel(), kind="stable")
+        bounds = np.cumsum(np.bincount(group.ravel(), minlength=len(keys)))[:-1]
+        for (kx, ky), members in zip(keys, np.split(finite[order], bounds), strict=True):
+            near = self._cell((int(kx), int(ky)))
+            if not near:
+                continue
+            hit = np.zeros(len(members), dtype=bool)
+            for g in near:
+                todo = ~hit
+                hit[todo] = shapely.contains_xy(g, x[members[todo]], y[members[todo]])
+            for j in np.flatnonzero(~hit):  # in no polygon: near one? (a quay, a beach)
+                hit[j] = self._close(near, float(x[members[j]]), float(y[members[j]]))
+            inside[members] = hit
+        return inside
+
+    def _cell(self, key: tuple[int, int]) -> tuple[shapely.Geometry, ...]:
+        near = self._cells.get(key)
+        if near is None:
+            near = self._cells[key] = self._near(key)
+        return near
+
+    def _close(self, near: tuple[shapely.Geometry, ...], lon: float, lat: float) -> bool:
+        """On the boundary of, or (with a tolerance) near, one of `near`; the point is in none."""
         if not self.tolerance:
             return any(shapely.intersects_xy(g, lon, lat) for g in near)  # on the boundary
         # Generalised coastlines: a quay or a beach may fall just outside the polygon.

@@ -9,6 +9,7 @@ look-alike letters, hours kept as text, an unknown language dropped).
 import datetime as dt
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
@@ -108,14 +109,51 @@ def clean_row(
     """Clean one row. `values` maps field names (importers.columns.FIELDS) to raw cell text;
     `headers` maps field names to the file's header text, used as RowError.column (default: the
     field name). Never raises: every problem is a RowError in `errors` or `warnings`."""
-    cleaner = _RowCleaner(row, values, context=context, headers=headers or {})
-    try:
-        cleaner.run()
-    except Exception as e:  # the contract: a bad cell must never abort an import
-        log.exception("cleaning row %s failed", row)
-        cleaner.error("", "", f"this row could not be read ({type(e).__name__}: {e})")
-    cleaner.hide_coordinates()
-    return cleaner.out
+    return clean_rows([(row, values)], context=context, headers=headers)[0]
+
+
+def clean_rows(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    *,
+    context: CleaningContext,
+    headers: dict[str, str] | None = None,
+) -> list[CleanRow]:
+    """`clean_row` for each of many rows (a chunk of an import), with the same results.
+
+    Whether each row's point lies in Greece is asked once for all the rows, vectorised, instead
+    of once a row: that test was a quarter of the time cleaning took. Each row's findings keep
+    the order one row at a time gives them."""
+    cleaners = []
+    for row, values in rows:
+        cleaner = _RowCleaner(row, values, context=context, headers=headers or {})
+        try:
+            cleaner.run()
+        except Exception as e:  # the contract: a bad cell must never abort an import
+            log.exception("cleaning row %s failed", row)
+            cleaner.error("", "", f"this row could not be read ({type(e).__name__}: {e})")
+        cleaners.append(cleaner)
+    placing = [c for c in cleaners if c.placing is not None]
+    if placing:
+        inside = context.in_greece_many(
+            [c.placing.position.lon for c in placing], [c.placing.position.lat for c in placing]
+        )
+        for cleaner, in_greece in zip(placing, inside, strict=True):
+            cleaner.place(bool(in_greece))
+    for cleaner in cleaners:
+        cleaner.hide_coordinates()
+    return [c.out for c in cleaners]
+
+
+@dataclass(frozen=True)
+class _Placing:
+    """A row's coordinates, read, waiting for the check that they are in Greece; where the
+    position step's findings go among the row's errors and warnings."""
+
+    name: str
+    shown: str
+    position: coordinates.Position
+    errors_at: int
+    warnings_at: int
 
 
 class _RowCleaner:
@@ -126,6 +164,7 @@ class _RowCleaner:
         self.context = context
         self.headers = headers
         self.out = CleanRow(row=row)
+        self.placing: _Placing | None = None
 
     def raw(self, name: str) -> str:
         return self.values.get(name, "").strip()
@@ -333,7 +372,28 @@ class _RowCleaner:
         except (coordinates.CoordinateError, ValueError, OverflowError) as e:
             self.error(name, shown, str(e))
             return
-        if not self.context.in_greece(position.lon, position.lat):
+        # clean_rows asks whether the point is in Greece for all its rows at once, then `place`
+        self.placing = _Placing(name, shown, position, len(self.out.errors), len(self.out.warnings))
+
+    def place(self, in_greece: bool) -> None:
+        """The rest of the position step, once it is known whether the point is in Greece: its
+        findings go where the step would have put them, before those of later steps."""
+        placing, self.placing = self.placing, None
+        assert placing is not None
+        errors, warnings = self.out.errors, self.out.warnings
+        later_errors, later_warnings = errors[placing.errors_at :], warnings[placing.warnings_at :]
+        del errors[placing.errors_at :], warnings[placing.warnings_at :]
+        try:
+            self._place(placing, in_greece)
+        except Exception as e:  # one broken step must not hide the others' findings
+            log.exception("cleaning row %s: position failed", self.out.row)
+            self.error("", "", f"part of this row could not be read ({type(e).__name__})")
+        errors += later_errors
+        warnings += later_warnings
+
+    def _place(self, placing: _Placing, in_greece: bool) -> None:
+        name, shown, position = placing.name, placing.shown, placing.position
+        if not in_greece:
             self.error(
                 name,
                 shown,

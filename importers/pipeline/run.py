@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from geo.models import LANGUAGE_CODES
 from importers import models
-from importers.cleaning import CleaningContext, CleanRow, clean_row
+from importers.cleaning import CleaningContext, CleanRow, clean_rows
 from importers.columns import ColumnMapping, map_columns
 from importers.errors import UnreadableFile
 from importers.pipeline import staging
@@ -166,10 +166,14 @@ def _records(
     context: CleaningContext,
     report: ImportReport,
 ) -> Iterator[Record]:
-    headers = columns.columns()
-    for row, cells in chunk:
+    cleaned = clean_rows(
+        ((row, columns.values(cells)) for row, cells in chunk),
+        context=context,
+        headers=columns.columns(),
+    )
+    for clean in cleaned:
+        row = clean.row
         report.rows += 1
-        clean = clean_row(row, columns.values(cells), context=context, headers=headers)
         for severity, problems in (("error", clean.errors), ("warning", clean.warnings)):
             for e in problems:
                 report.row_errors.append(
