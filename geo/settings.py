@@ -294,6 +294,8 @@ GEITONIA_QUICK_EXIT_URL = env(
 # content (after repeats and merges) too. Readers stream, so these bound time, not memory.
 GEITONIA_IMPORT_MAX_BYTES = env.int("GEITONIA_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 GEITONIA_IMPORT_MAX_CELLS = env.int("GEITONIA_IMPORT_MAX_CELLS", default=10_000_000)
+# Processes that clean the rows of a large import (more than one chunk of 5,000 rows); 1: none.
+GEITONIA_IMPORT_WORKERS = env.int("GEITONIA_IMPORT_WORKERS", default=min(4, os.cpu_count() or 1))
 # An import of at least this many listings, into a directory no larger, builds the indexes and
 # foreign keys once after writing instead of row by row (importers.pipeline.bulk); 0: never.
 GEITONIA_IMPORT_BULK_ROWS = env.int("GEITONIA_IMPORT_BULK_ROWS", default=20_000)

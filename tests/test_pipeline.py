@@ -355,3 +355,46 @@ def test_an_unreachable_geocoder_places_rows_offline_and_marks_them(tmp_path, fa
     location = Location.objects.get(source="network")
     assert location.needs_regeocode and location.point is not None
     assert location.geocode_precision in {"postcode", "area", "municipality"}
+
+
+def test_arrays_reach_the_staging_table_as_the_lists_they_were():
+    """The staging COPY writes arrays as text literals: quotes, backslashes, commas, braces,
+    'NULL' and empty strings must come back as the same strings."""
+    from django.db import connection
+
+    from importers.pipeline.staging import _array
+
+    items = ['a"b', "c\\d", "NULL", "", "x,y", "{z}", "+302101234567", "ελληνικά"]
+    with connection.cursor() as cur:
+        for value in (items, [], ["health"]):
+            cur.execute("SELECT %s::text[]", [_array(value)])
+            assert cur.fetchone()[0] == value
+
+
+def test_worker_processes_clean_a_large_file_as_this_process_does(tmp_path, monkeypatch, settings):
+    """Chunks cleaned in forked workers give the same report and the same listings, in order."""
+    from importers.pipeline import run as pipeline_run
+
+    rows = [
+        *three_listings(),
+        nameless("4"),
+        listing("5", "Ιατρείο Πειραιά", **{"Γεωγρ. πλάτος": "41.0369", "Γεωγρ. μήκος": "28.985"}),
+        listing("6", "ΑΘΗNA Στέκι", **{"Τηλέφωνο": "12"}),
+        listing("7", "Κοινωνικό Φαρμακείο", **{"Διεύθυνση": "Σόλωνος 1", "ΤΚ": "10672"}),
+    ]
+    path = write_csv(tmp_path / "listings.csv", rows)
+    monkeypatch.setattr(pipeline_run, "CHUNK", 2)  # four chunks: the workers take over
+
+    def imported(workers: int, source: str):
+        settings.GEITONIA_IMPORT_WORKERS = workers
+        report = run_import(path, source=source)
+        listings = sorted(
+            Location.objects.filter(source=source).values_list("source_ref", "name", "phones")
+        )
+        return counts(report), report.row_errors, listings
+
+    here = imported(1, "here")
+    forked = imported(2, "forked")
+    assert forked == here
+    assert here[0]["rows"] == 7 and here[0]["rows_with_errors"] == 3
+    assert [e["row"] for e in here[1] if e["severity"] == "error"] == [5, 6, 7]

@@ -5,33 +5,29 @@ what a real run would do. Reading and geocoding happen before the transaction, s
 """
 
 import contextlib
-import datetime as dt
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from geo.models import LANGUAGE_CODES
 from importers import models
-from importers.cleaning import CleaningContext, CleanRow, clean_rows
-from importers.columns import ColumnMapping, map_columns
+from importers.cleaning import CleaningContext
+from importers.columns import map_columns
 from importers.errors import UnreadableFile
 from importers.pipeline import staging
+from importers.pipeline.parallel import Cleaned, cleaned_chunks
 from importers.pipeline.placing import place_rows
 from importers.pipeline.report import ImportReport
-from importers.pipeline.staging import STAGING, Record
+from importers.pipeline.staging import STAGING
 from importers.pipeline.upsert import upsert
 from importers.readers import open_table
 
 Progress = Callable[[str, int, int | None], None]
 CHUNK = 5000
-# A listing checked "on 31/5/2024" was checked that day in Greece.
-ATHENS = ZoneInfo("Europe/Athens")
 # pg_advisory_lock(RUN_LOCK_NAMESPACE, run id) is held while a run is worked on (see worker).
 RUN_LOCK_NAMESPACE = 5105
 
@@ -95,9 +91,9 @@ def run_import(
         staging.create()
         context = CleaningContext.from_db()
         rows = table.rows()
-        while chunk := list(itertools.islice(rows, CHUNK)):
-            # clean a chunk, then COPY it: cleaning may query, and COPY holds the connection
-            staging.copy_in(list(_records(chunk, columns, context, report)))
+        chunks = iter(lambda: list(itertools.islice(rows, CHUNK)), [])
+        for cleaned in cleaned_chunks(chunks, columns=columns, context=context, size=CHUNK):
+            staging.copy_rows(_staged(cleaned, report))
             tick("read", report.rows, None)
         _check_keys(report)
         report.timings["read"] = round(time.monotonic() - t, 3)
@@ -160,30 +156,23 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _records(
-    chunk: list[tuple[int, list[str]]],
-    columns: ColumnMapping,
-    context: CleaningContext,
-    report: ImportReport,
-) -> Iterator[Record]:
-    cleaned = clean_rows(
-        ((row, columns.values(cells)) for row, cells in chunk),
-        context=context,
-        headers=columns.columns(),
-    )
-    for clean in cleaned:
-        row = clean.row
+def _staged(cleaned: list[Cleaned], report: ImportReport) -> list[tuple]:
+    """Count each cleaned row and keep its errors and warnings in the report; the staging rows
+    of those without errors."""
+    rows = []
+    for row, errors, warnings, staged in cleaned:
         report.rows += 1
-        for severity, problems in (("error", clean.errors), ("warning", clean.warnings)):
+        for severity, problems in (("error", errors), ("warning", warnings)):
             for e in problems:
                 report.row_errors.append(
                     _error(e.row or row, e.column, e.value, e.reason, severity)
                 )
-        report.warnings += len(clean.warnings)
-        if clean.errors:
+        report.warnings += len(warnings)
+        if errors:
             report.rows_with_errors += 1
-            continue
-        yield _record(clean, report)
+        else:
+            rows.append(staged)
+    return rows
 
 
 def _error(row: int | None, column: str, value: object, reason: str, severity: str) -> dict:
@@ -194,49 +183,6 @@ def _error(row: int | None, column: str, value: object, reason: str, severity: s
         "reason": reason,
         "severity": severity,
     }
-
-
-def _record(clean: CleanRow, report: ImportReport) -> Record:
-    # A row may name the organisation, the listing, the service or any of them: the
-    # organisation falls back to the listing's name, the service to the listing's.
-    organisation = clean.organisation or clean.name or clean.service
-    precision = clean.precision or ("area" if clean.sensitive else None)
-    return Record(
-        row=clean.row,
-        ref=clean.external_id,
-        organisation=organisation,
-        kind=clean.kind,
-        name=clean.name or organisation,
-        service=clean.service or clean.name or organisation,
-        description=clean.description,
-        address=clean.address,
-        address_extra=clean.address_extra,
-        postcode=clean.postcode,
-        locality=clean.locality,
-        area=clean.area,
-        municipality=clean.municipality,
-        accessibility=clean.accessibility,
-        phones=clean.phones,
-        email=clean.email,
-        website=clean.website,
-        opening_hours=clean.opening_hours,
-        opening_hours_text=clean.opening_hours_text,
-        categories=sorted(set(clean.categories)),
-        languages=[code for code in clean.languages if code in LANGUAGE_CODES],
-        audience=clean.audience,
-        cost=clean.cost,
-        fees=clean.fees,
-        eligibility=clean.eligibility,
-        how_to_access=clean.how_to_access,
-        precision=precision,
-        lon=clean.lon,
-        lat=clean.lat,
-        verified_at=(
-            dt.datetime.combine(clean.last_verified, dt.time(), tzinfo=ATHENS)
-            if clean.last_verified
-            else None
-        ),
-    )
 
 
 def _check_keys(report: ImportReport) -> None:

@@ -5,12 +5,18 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from geo.models import LANGUAGE_CODES
 from geo.text import slugify_greek, strip_accents
+from importers.cleaning import CleanRow
 
 STAGING = "importers_staging"
+# A listing checked "on 31/5/2024" was checked that day in Greece.
+ATHENS = ZoneInfo("Europe/Athens")
 
 # (column, PostgreSQL type) in COPY order.
 COLUMNS = [
@@ -91,6 +97,50 @@ class Record:
     verified_at: dt.datetime | None = None  # the day a coordinator last checked the listing
 
 
+def record_of(clean: CleanRow) -> Record:
+    """The record a clean row (one without errors) is stored as."""
+    # A row may name the organisation, the listing, the service or any of them: the
+    # organisation falls back to the listing's name, the service to the listing's.
+    organisation = clean.organisation or clean.name or clean.service
+    precision = clean.precision or ("area" if clean.sensitive else None)
+    return Record(
+        row=clean.row,
+        ref=clean.external_id,
+        organisation=organisation,
+        kind=clean.kind,
+        name=clean.name or organisation,
+        service=clean.service or clean.name or organisation,
+        description=clean.description,
+        address=clean.address,
+        address_extra=clean.address_extra,
+        postcode=clean.postcode,
+        locality=clean.locality,
+        area=clean.area,
+        municipality=clean.municipality,
+        accessibility=clean.accessibility,
+        phones=clean.phones,
+        email=clean.email,
+        website=clean.website,
+        opening_hours=clean.opening_hours,
+        opening_hours_text=clean.opening_hours_text,
+        categories=sorted(set(clean.categories)),
+        languages=[code for code in clean.languages if code in LANGUAGE_CODES],
+        audience=clean.audience,
+        cost=clean.cost,
+        fees=clean.fees,
+        eligibility=clean.eligibility,
+        how_to_access=clean.how_to_access,
+        precision=precision,
+        lon=clean.lon,
+        lat=clean.lat,
+        verified_at=(
+            dt.datetime.combine(clean.last_verified, dt.time(), tzinfo=ATHENS)
+            if clean.last_verified
+            else None
+        ),
+    )
+
+
 def normalise(text: str) -> str:
     """Case, accents, punctuation and spacing folded, for keys that survive re-typing."""
     return " ".join(re.sub(r"[^\w]+", " ", strip_accents(text)).split())
@@ -117,56 +167,81 @@ def drop() -> None:
         cur.execute(f"DROP TABLE IF EXISTS {STAGING}")
 
 
+@lru_cache(maxsize=65536)
+def _organisation_keys(name: str) -> tuple[str, str]:
+    """(normalised name, slug) of an organisation: the same few names come back row after row."""
+    return normalise(name), slugify_greek(name)
+
+
+def _array(items: list[str]) -> str:
+    """A PostgreSQL array literal, every element quoted: ~4x cheaper than psycopg's list dumper
+    for the short lists of codes a row has (phones, categories, languages, audience)."""
+    if not items:
+        return "{}"
+    quoted = (item.replace("\\", "\\\\").replace('"', '\\"') for item in items)
+    return '{"' + '","'.join(quoted) + '"}'
+
+
+def staging_row(r: Record) -> tuple:
+    """A record as the staging table's row, in COPY order (COLUMNS)."""
+    placed = r.lon is not None and r.lat is not None
+    org = r.organisation
+    org_key, org_slug = _organisation_keys(org)
+    return (
+        r.row,
+        f"{org_key}#{building_key(r)}",
+        r.ref,
+        org,
+        org_slug,
+        r.kind or "other",
+        r.name or org,
+        r.service or r.name or org,
+        r.description,
+        r.address,
+        r.address_extra,
+        r.postcode,
+        r.locality,
+        r.area,
+        r.municipality,
+        r.accessibility,
+        _array(r.phones),
+        r.email,
+        r.website,
+        r.opening_hours,
+        r.opening_hours_text,
+        _array(r.categories),
+        _array(r.languages),
+        _array(r.audience),
+        r.cost or "unknown",
+        r.fees,
+        r.eligibility,
+        r.how_to_access,
+        r.precision,
+        r.lon,
+        r.lat,
+        "source" if placed else "none",
+        "source" if placed else "",
+        "",
+        False,
+        False,
+        r.verified_at,
+    )
+
+
 def copy_in(records: Iterable[Record]) -> int:
     """Stream records into the staging table; returns how many. Holds one row at a time."""
+    return copy_rows(staging_row(r) for r in records)
+
+
+def copy_rows(rows: Iterable[tuple]) -> int:
+    """Stream staging rows (`staging_row`) into the staging table; returns how many."""
     n = 0
     with connection.cursor() as cur:
         raw = cur.cursor  # psycopg's own cursor: Django has no COPY
         with raw.copy(f"COPY {STAGING} ({', '.join(_NAMES)}) FROM STDIN") as copy:
-            copy.set_types([kind for _, kind in COLUMNS])
-            for r in records:
-                placed = r.lon is not None and r.lat is not None
-                org = r.organisation
-                copy.write_row(
-                    (
-                        r.row,
-                        f"{normalise(org)}#{building_key(r)}",
-                        r.ref,
-                        org,
-                        slugify_greek(org),
-                        r.kind or "other",
-                        r.name or org,
-                        r.service or r.name or org,
-                        r.description,
-                        r.address,
-                        r.address_extra,
-                        r.postcode,
-                        r.locality,
-                        r.area,
-                        r.municipality,
-                        r.accessibility,
-                        r.phones,
-                        r.email,
-                        r.website,
-                        r.opening_hours,
-                        r.opening_hours_text,
-                        r.categories,
-                        r.languages,
-                        r.audience,
-                        r.cost or "unknown",
-                        r.fees,
-                        r.eligibility,
-                        r.how_to_access,
-                        r.precision,
-                        r.lon,
-                        r.lat,
-                        "source" if placed else "none",
-                        "source" if placed else "",
-                        "",
-                        False,
-                        False,
-                        r.verified_at,
-                    )
-                )
+            # arrays go as their text literal (_array); the server parses them
+            copy.set_types(["text" if kind == "text[]" else kind for _, kind in COLUMNS])
+            for row in rows:
+                copy.write_row(row)
                 n += 1
     return n
