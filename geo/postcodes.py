@@ -88,7 +88,10 @@ class PostcodeCheck:
     X_SCALE = math.cos(math.radians(38.5))
     DEGREE_METRES = 111_320
 
-    def __init__(self, units: dict[int, shapely.Geometry]):
+    def __init__(self, units: dict[int, shapely.Geometry], names: dict[str, int]):
+        # regional unit name -> id, held here so that `holds` asks the database nothing (an
+        # import calls it in worker processes that must not use the database connection)
+        self._ids = dict(names)
         self._units = {}
         for area_id, geometry in units.items():
             scaled = shapely.transform(geometry, lambda xy: xy * (self.X_SCALE, 1.0))
@@ -104,14 +107,19 @@ class PostcodeCheck:
 
     @classmethod
     def from_db(cls) -> "PostcodeCheck":
-        rows = Area.objects.filter(level=Area.Level.REGIONAL_UNIT).values_list("id", "boundary")
-        return cls({area_id: shapely.from_wkb(bytes(b.wkb)) for area_id, b in rows})
+        rows = Area.objects.filter(level=Area.Level.REGIONAL_UNIT).values_list(
+            "id", "name", "boundary"
+        )
+        return cls(
+            {area_id: shapely.from_wkb(bytes(b.wkb)) for area_id, _, b in rows},
+            {name: area_id for area_id, name, _ in rows},
+        )
 
     def __bool__(self) -> bool:
         return bool(self._units)
 
     def holds(self, postcode: str, lon: float, lat: float) -> bool | None:
-        area_id = _regional_unit_id(postcode)
+        area_id = self._ids.get(regional_unit_name(postcode))
         unit = self._units.get(area_id) if area_id is not None else None
         if unit is None:
             return None

@@ -398,3 +398,58 @@ def test_worker_processes_clean_a_large_file_as_this_process_does(tmp_path, monk
     assert forked == here
     assert here[0]["rows"] == 7 and here[0]["rows_with_errors"] == 3
     assert [e["row"] for e in here[1] if e["severity"] == "error"] == [5, 6, 7]
+
+
+def test_cached_addresses_are_placed_as_the_geocoder_places_them(tmp_path, fake_nominatim):
+    """The second file's addresses are all in the cache: joined there in SQL, they get what
+    geocode_many gives (point, precision, provider, query), and nothing is asked."""
+    rows = [
+        _unplaced("1", "Νοταρά 34", "10683"),
+        _unplaced("2", "Φωκίωνος Νέγρη", "11361"),
+        _unplaced("3", "Οδός Που Δεν Υπάρχει 9", "", **{"Περιοχή": ""}),
+    ]
+    path = write_csv(tmp_path / "addresses.csv", rows)
+    run_import(path, source="first")
+    asked = len(fake_nominatim.requests)
+    report = run_import(path, source="second")
+    assert len(fake_nominatim.requests) == asked
+    assert report.geocoded == 2 and report.needs_pin == 1
+
+    def placed(source: str) -> list:
+        return sorted(
+            (ref, p.wkt if p else None, precision, provider, query, pin, again)
+            for ref, p, precision, provider, query, pin, again in Location.objects.filter(
+                source=source
+            ).values_list(
+                "source_ref",
+                "point",
+                "geocode_precision",
+                "geocode_provider",
+                "geocode_query",
+                "needs_pin",
+                "needs_regeocode",
+            )
+        )
+
+    assert placed("second") == placed("first")
+    assert placed("second")[0][2:4] == ("house", "nominatim")
+
+
+def test_a_worker_that_queries_uses_a_connection_of_its_own(tmp_path, monkeypatch, settings):
+    """Fork copies the database connection, socket and all; a worker querying on it would read
+    the importer's answers (both hang). A query in a worker must get its own connection."""
+    from geo.models import Area
+    from importers.pipeline import parallel
+    from importers.pipeline import run as pipeline_run
+
+    clean = parallel.clean_rows
+
+    def clean_and_query(*args, **kwargs):
+        assert Area.objects.exists()  # committed data, read on the worker's own connection
+        return clean(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "clean_rows", clean_and_query)
+    monkeypatch.setattr(pipeline_run, "CHUNK", 1)
+    settings.GEITONIA_IMPORT_WORKERS = 2
+    report = run_import(write_csv(tmp_path / "n.csv", three_listings()), source="network")
+    assert report.new == 3 and report.rows_with_errors == 0

@@ -61,6 +61,7 @@ from geo.models import Area
 
 __all__ = [
     "GEOCODERS",
+    "GOOD_ENOUGH",
     "LOCAL",
     "OFFLINE",
     "AddressQuery",
@@ -70,11 +71,13 @@ __all__ = [
     "GeocodingError",
     "geocode",
     "geocode_many",
+    "geocoder_name",
 ]
 
 OFFLINE = "offline"
 GEOCODERS = (nominatim.NAME, OFFLINE)
-_GOOD_ENOUGH = {Precision.HOUSE, Precision.STREET}
+# A cached provider answer this precise is taken as it is; a coarser one may be bettered locally.
+GOOD_ENOUGH = (Precision.HOUSE, Precision.STREET)
 
 
 def geocode(
@@ -102,11 +105,7 @@ def geocode_many(
     retries: int | None = None,
 ) -> list[Geocoded]:
     """Place many addresses, in order; cache hits for the whole batch in one query."""
-    name = (geocoder or settings.GEITONIA_GEOCODER or nominatim.NAME).strip().lower()
-    if name not in GEOCODERS:
-        raise GeocoderMisconfigured(
-            f"Unknown geocoder {name!r}: use one of {', '.join(GEOCODERS)}."
-        )
+    name = geocoder_name(geocoder)
     items = [_Item.of(a) for a in addresses]
     local = LocalChain()
     if name == OFFLINE:
@@ -140,6 +139,17 @@ def geocode_many(
     return results
 
 
+def geocoder_name(geocoder: str | None = None) -> str:
+    """The geocoder to use ("nominatim" or "offline"; None reads settings.GEITONIA_GEOCODER).
+    Raises GeocoderMisconfigured for an unknown name."""
+    name = (geocoder or settings.GEITONIA_GEOCODER or nominatim.NAME).strip().lower()
+    if name not in GEOCODERS:
+        raise GeocoderMisconfigured(
+            f"Unknown geocoder {name!r}: use one of {', '.join(GEOCODERS)}."
+        )
+    return name
+
+
 @dataclass(frozen=True)
 class _Item:
     address: AddressQuery | str
@@ -160,7 +170,7 @@ def _ask(item: _Item, *, retries: int | None) -> cache.Entry:
     answer = None
     if isinstance(item.address, AddressQuery) and (params := item.address.structured()):
         answer = nominatim.search(params, retries=retries)
-    if answer is None or answer.precision not in _GOOD_ENOUGH:
+    if answer is None or answer.precision not in GOOD_ENOUGH:
         text_answer = nominatim.search(item.query, retries=retries)
         if text_answer is not None and (
             answer is None
@@ -187,7 +197,7 @@ def _from_entry(
 ) -> Geocoded:
     """The provider's answer, unless it found nothing or the local chain places it finer."""
     local = None
-    if not entry.found or entry.precision not in _GOOD_ENOUGH:
+    if not entry.found or entry.precision not in GOOD_ENOUGH:
         local = chain.place(item.address, display_query=item.query)
     if not entry.found:
         return local

@@ -3,8 +3,8 @@
 Cleaning is pure Python at ~100 µs a row, spread over many small rules with no single hot spot,
 so the way to make a 100,000-row file faster is more cores. The workers are forked once the
 CleaningContext is built: they inherit the categories, the outline of Greece and the postcode
-check without pickling them, and never touch the database (the inherited connection is not
-theirs to use; they end with os._exit, which closes nothing). Chunks go out and come back in
+check without pickling them, and leave the inherited database connection alone
+(`_forget_inherited_connections`). Chunks go out and come back in
 order, at most `IN_FLIGHT` per worker at a time, so memory stays bounded whatever the file size.
 A file of one chunk or less is cleaned in this process: forking would cost more than it saves.
 """
@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.db import connections
 
 from importers.cleaning import CleaningContext, clean_rows
 from importers.columns import ColumnMapping
@@ -80,7 +81,18 @@ def _prepend(first: Chunk, rest: Iterator[Chunk]) -> Iterator[Chunk]:
 
 
 def _init(columns: ColumnMapping, context: CleaningContext) -> None:
+    _forget_inherited_connections()
     _state["columns"], _state["context"] = columns, context
+
+
+def _forget_inherited_connections() -> None:
+    """Fork copied this process's database connections, sockets included: a query here would
+    read the other process's answers off its socket (both hang), and closing one would end its
+    session. Keep them referenced and unused (the worker ends with os._exit or a signal, which
+    closes nothing); should any code here query after all, it gets a connection of its own."""
+    for conn in connections.all(initialized_only=True):
+        _state.setdefault("inherited", []).append(conn)
+        del connections[conn.alias]
 
 
 def _work(chunk: Chunk) -> list[Cleaned]:

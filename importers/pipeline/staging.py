@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from geo.geocoding.query import AddressQuery
 from geo.models import LANGUAGE_CODES
 from geo.text import slugify_greek, strip_accents
 from importers.cleaning import CleanRow
@@ -57,6 +58,10 @@ COLUMNS = [
     ("needs_pin", "boolean"),
     ("needs_regeocode", "boolean"),
     ("verified_at", "timestamptz"),
+    # for a row without coordinates: its address's geocoding cache key and one line
+    # (geo.geocoding.AddressQuery), built here so that cached answers are joined in SQL
+    ("address_key", "text"),
+    ("address_line", "text"),
 ]
 _NAMES = [c for c, _ in COLUMNS]
 
@@ -187,6 +192,7 @@ def staging_row(r: Record) -> tuple:
     placed = r.lon is not None and r.lat is not None
     org = r.organisation
     org_key, org_slug = _organisation_keys(org)
+    address_key, address_line = ("", "") if placed else _address_keys(r)
     return (
         r.row,
         f"{org_key}#{building_key(r)}",
@@ -225,7 +231,23 @@ def staging_row(r: Record) -> tuple:
         False,
         False,
         r.verified_at,
+        address_key,
+        address_line,
     )
+
+
+def _address_keys(r: Record) -> tuple[str, str]:
+    """(cache key, one line) of the address as importers.pipeline.placing asks for it; ("", "")
+    when there is nothing to ask."""
+    query = AddressQuery(
+        street=r.address,
+        postcode=r.postcode,
+        locality=r.locality,
+        area=r.area,
+        municipality=r.municipality,
+    )
+    line = query.one_line()
+    return (query.key(), line) if line else ("", "")
 
 
 def copy_in(records: Iterable[Record]) -> int:
