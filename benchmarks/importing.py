@@ -363,6 +363,9 @@ def worker(method: str, path: Path) -> dict:
     )
     if "child_maxrss_mb" in out:
         out["maxrss_mb"] = out.pop("child_maxrss_mb")
+    elif method.startswith("pipeline"):
+        # the largest cleaning worker (importers.pipeline.parallel), once they have ended
+        out["workers_maxrss_mb"] = _maxrss_mb(resource.RUSAGE_CHILDREN)
     return out
 
 

@@ -126,7 +126,7 @@ def print_tables(results: dict) -> None:
         rows = []
         for name, m in imp["methods"].items():
             if "not_measured" in m:
-                rows.append([name, "not measured: " + m["not_measured"][:60], "", "", ""])
+                rows.append([name, "not measured: " + m["not_measured"][:60], "", "", "", ""])
             else:
                 rows.append(
                     [
@@ -135,10 +135,16 @@ def print_tables(results: dict) -> None:
                         _fmt(m.get("seconds")),
                         _fmt(m.get("maxrss_mb")),
                         _fmt(m.get("baseline_rss_mb")),
+                        _fmt(m.get("workers_maxrss_mb")),
                     ]
                 )
-        # The baseline is the worker's peak after Django has started, before the import.
-        print(_table(["method", "rows/s", "seconds", "peak RSS MB", "at start MB"], rows))
+        # The baseline is the worker's peak after Django has started, before the import; the
+        # last column is the largest cleaning process the pipeline forked (-: none).
+        print(
+            _table(
+                ["method", "rows/s", "seconds", "peak RSS MB", "at start MB", "cleaner MB"], rows
+            )
+        )
         phases = [
             [name, *(_fmt(m["timings"].get(k)) for k in PHASES)]
             for name, m in imp["methods"].items()
