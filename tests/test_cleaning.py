@@ -1,6 +1,7 @@
 """Cleaning rows: coordinates (WGS84, DMS, Greek Grid), postcodes, phones, links, categories,
 languages, look-alike letters and opening hours, against the real categories and boundaries."""
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -473,6 +474,33 @@ def test_a_postcode_far_from_the_coordinates_is_a_warning(db):
     # The same postcode in the same 1 km cell is answered from memory, not asked again.
     clean({"lat": "37.98745", "lon": "23.73221", "postcode": "10683"}, context)
     assert asked == ["10683", "54622"]
+
+
+def test_a_chunk_checks_postcodes_as_row_by_row_would(db):
+    """The chunk's postcode answers, asked at once of PostcodeCheck.holds_many, are those of
+    rows cleaned one by one, the ones remembered by 1 km cell included."""
+    rng = np.random.default_rng(3)
+    codes = ["10683", "16121", "41222", "54622", "84500", "99999"]
+    rows = [
+        {
+            "name": "Δομή",
+            "postcode": codes[i % len(codes)],
+            "lat": f"{lat:.5f}",
+            "lon": f"{lon:.5f}",
+        }
+        for i, (lat, lon) in enumerate(
+            zip(rng.uniform(36, 41, 600), rng.uniform(21, 26, 600), strict=True)
+        )
+    ]
+    rows += rows[:50]  # the same cells again: answered from memory
+    at_once = clean_rows(
+        list(enumerate(rows, start=2)), context=CleaningContext.from_db(postcode_holds=None)
+    )
+    context = CleaningContext.from_db(postcode_holds=None)
+    context = dataclasses.replace(context, postcode_holds_many=None)  # one point at a time
+    one_by_one = [clean_row(i, v, context=context) for i, v in enumerate(rows, start=2)]
+    assert at_once == one_by_one
+    assert 50 < sum("not where the coordinates" in str(r.warnings) for r in at_once) < 500
 
 
 # --- the sample file of traps, read, mapped and cleaned --------------------------------------

@@ -1,6 +1,7 @@
 """Postcode centroids and regional units from the real data files, checked against the real
 regional-unit boundaries."""
 
+import numpy as np
 import pytest
 from django.contrib.gis.geos import Point
 
@@ -74,6 +75,21 @@ def test_outside_attica_the_regional_unit_itself_must_hold_the_centroid(db):
     # The same point checked for a Larissa postcode is accepted: the check is the unit.
     assert postcodes.postcode_holds("41222", Point(*larissa_station, srid=4326)) is True
     assert postcodes.postcode_holds("10438", Point(*larissa_station, srid=4326)) is False
+
+
+def test_many_points_are_answered_as_one_point_at_a_time(db):
+    """Random points over Greece for postcodes of Attica (neighbouring units count), elsewhere
+    and unknown ones: the vectorised answer equals `holds` for every point."""
+    rng = np.random.default_rng(7)
+    check = postcodes.postcode_check()
+    codes = ["10683", "16121", "15341", "41222", "38221", "54622", "84500", "99999", "abc"]
+    postcodes_ = [codes[i] for i in rng.integers(0, len(codes), 3000)]
+    lons, lats = rng.uniform(20, 27, 3000), rng.uniform(35, 41.5, 3000)
+    one = [
+        check.holds(p, float(x), float(y)) for p, x, y in zip(postcodes_, lons, lats, strict=True)
+    ]
+    assert check.holds_many(postcodes_, lons, lats) == one
+    assert {True, False, None} <= set(one)  # every answer occurs, so agreeing means something
 
 
 def test_malformed_or_unknown_postcodes_have_nothing(db):

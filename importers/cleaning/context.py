@@ -2,10 +2,12 @@
 their synonyms, and the outline of Greece. Read-only."""
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -13,12 +15,19 @@ import shapely
 from geo.models import Area, Category
 from importers.cleaning.vocabulary import normalise
 
+if TYPE_CHECKING:
+    from geo.postcodes import PostcodeCheck
+
+log = logging.getLogger(__name__)
+
 # Used only when the database has no regional units (a fresh install before load_areas): a box
 # around Greek territory, which also takes in bits of Albania, North Macedonia, Bulgaria and
 # Turkey. The regional units, buffered by ~1 km for their generalised coastlines, are used
 # whenever they are loaded.
 GREECE_BOX = (19.3, 34.7, 29.7, 41.8)
 BOUNDARY_BUFFER_DEGREES = 0.01
+# How many postcode answers an import remembers (by postcode and 0.01° cell).
+POSTCODE_MEMO = 100_000
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,8 @@ class CleaningContext:
     `greece`: the outline points must fall in; `boundary` says which one it is.
     `postcode_holds(postcode, lon, lat)`: True/False/None (unknown); checks a postcode against
     the coordinates of the same row (geo.postcodes.PostcodeCheck.holds, in memory).
+    `postcode_holds_many(postcodes, lons, lats)`: the same for many points at once
+    (PostcodeCheck.holds_many); without it `postcodes_hold` asks `postcode_holds` point by point.
     """
 
     categories: Mapping[str, str | None]
@@ -34,10 +45,12 @@ class CleaningContext:
     boundary: str
     today: dt.date = field(default_factory=dt.date.today)
     postcode_holds: Callable[[str, float, float], bool | None] | None = None
-    # Answers for cells seen before in this import (the same category text on every row).
-    memo: dict[tuple[str, str], tuple[tuple[str, ...], list[tuple[str, str]]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    postcode_holds_many: (
+        Callable[[Sequence[str], Sequence[float], Sequence[float]], list[bool | None]] | None
+    ) = None
+    # Answers for cells seen before in this import (the same category or language text on
+    # every row), by (field, cell text).
+    memo: dict[tuple[str, str], tuple] = field(default_factory=dict, compare=False, repr=False)
     # postcode_holds answers by (postcode, 0.01° cell).
     postcode_memo: dict[tuple[str, int, int], bool | None] = field(
         default_factory=dict, compare=False, repr=False
@@ -47,14 +60,17 @@ class CleaningContext:
     def from_db(
         cls, *, postcode_holds: Callable[[str, float, float], bool | None] | None = None
     ) -> "CleaningContext":
+        postcode_holds_many = None
         if postcode_holds is None:
-            postcode_holds = _geo_postcode_check()
+            check = _geo_postcode_check()
+            postcode_holds, postcode_holds_many = check.holds, check.holds_many
         greece, boundary = greece_outline()
         return cls(
             categories=category_words(),
             greece=greece,
             boundary=boundary,
             postcode_holds=postcode_holds,
+            postcode_holds_many=postcode_holds_many,
         )
 
     def in_greece(self, lon: float, lat: float) -> bool:
@@ -63,6 +79,64 @@ class CleaningContext:
     def in_greece_many(self, lons: Sequence[float], lats: Sequence[float]) -> np.ndarray:
         """`in_greece` for many points at once (a bool array), as a chunk of an import needs."""
         return self.greece.holds_many(lons, lats)
+
+    def postcodes_hold(
+        self, postcodes: Sequence[str], lons: Sequence[float], lats: Sequence[float]
+    ) -> list[bool | None]:
+        """`postcode_holds` for each (postcode, lon, lat) of a chunk; None for all without it.
+
+        Answers are remembered by postcode and 0.01° cell (`postcode_memo`, at most
+        POSTCODE_MEMO entries): a point in a cell asked before gets that answer. The points
+        still to ask are asked at once."""
+        answers: list[bool | None] = [None] * len(postcodes)
+        if self.postcode_holds is None:
+            return answers
+        memo = self.postcode_memo
+        sharing: dict[tuple[str, int, int], list[int]] = {}  # a new key: the rows it answers
+        alone: list[int] = []  # the memo is full: each of these asks for its own point
+        for i, (postcode, lon, lat) in enumerate(zip(postcodes, lons, lats, strict=True)):
+            key = (postcode, round(lon * 100), round(lat * 100))
+            if key in memo:
+                answers[i] = memo[key]
+            elif key in sharing:
+                sharing[key].append(i)
+            elif len(memo) + len(sharing) < POSTCODE_MEMO:
+                sharing[key] = [i]
+            else:
+                alone.append(i)
+        asked = [rows[0] for rows in sharing.values()] + alone
+        held = self._ask_postcodes(
+            [postcodes[i] for i in asked], [lons[i] for i in asked], [lats[i] for i in asked]
+        )
+        shared = len(sharing)
+        for (key, rows), holds in zip(sharing.items(), held[:shared], strict=True):
+            memo[key] = holds
+            for i in rows:
+                answers[i] = holds
+        for i, holds in zip(alone, held[shared:], strict=True):
+            answers[i] = holds
+        return answers
+
+    def _ask_postcodes(
+        self, postcodes: list[str], lons: list[float], lats: list[float]
+    ) -> list[bool | None]:
+        """The answers of postcode_holds_many, or of postcode_holds point by point (also when
+        postcode_holds_many fails: missing postcode data must not stop the import, and the
+        point-by-point answers say which postcodes could not be checked)."""
+        if self.postcode_holds_many is not None and postcodes:
+            try:
+                return self.postcode_holds_many(postcodes, lons, lats)
+            except Exception:
+                log.warning("postcode check failed for a chunk; asking point by point")
+        assert self.postcode_holds is not None
+        held: list[bool | None] = []
+        for postcode, lon, lat in zip(postcodes, lons, lats, strict=True):
+            try:
+                held.append(self.postcode_holds(postcode, lon, lat))
+            except Exception:  # missing postcode data must not stop the import
+                log.warning("postcode check failed for %s", postcode, exc_info=True)
+                held.append(None)
+        return held
 
 
 def category_words() -> dict[str, str | None]:
@@ -179,7 +253,7 @@ def _regional_units(ids: tuple[int, ...]) -> Outline:
     return Outline(parts, tolerance=BOUNDARY_BUFFER_DEGREES)
 
 
-def _geo_postcode_check() -> Callable[[str, float, float], bool | None] | None:
+def _geo_postcode_check() -> "PostcodeCheck":
     from geo.postcodes import postcode_check
 
-    return postcode_check().holds
+    return postcode_check()

@@ -153,8 +153,16 @@ def from_grid_values(x_text: str, y_text: str) -> Position:
     return Position(point.x, point.y, "egsa87", tuple(warnings))
 
 
+# Decimal degrees as most files write them, and how many decimals they have.
+_PLAIN_DEGREES = re.compile(r"-?\d{1,7}(?:[.,](\d{1,12}))?")
+
+
 def from_lat_lon(lat_text: str, lon_text: str) -> Position:
-    lat, lon = parse_angle(lat_text), parse_angle(lon_text)
+    lat_plain, lon_plain = _PLAIN_DEGREES.fullmatch(lat_text), _PLAIN_DEGREES.fullmatch(lon_text)
+    if lat_plain and lon_plain:  # the common case, read at once (what parse_angle would read)
+        lat, lon = float(lat_text.replace(",", ".")), float(lon_text.replace(",", "."))
+    else:
+        lat, lon = parse_angle(lat_text), parse_angle(lon_text)
     warnings: list[str] = []
     if abs(lat) > 1000 or abs(lon) > 1000:
         # Metres in the latitude/longitude columns: Greek Grid values put in the wrong columns.
@@ -175,7 +183,10 @@ def from_lat_lon(lat_text: str, lon_text: str) -> Position:
             f"latitude {lat:g}, longitude {lon:g} is not in Greece "
             f"(latitude {LAT_RANGE[0]}-{LAT_RANGE[1]}, longitude {LON_RANGE[0]}-{LON_RANGE[1]})"
         )
-    decimals = min(_decimals(lat_text), _decimals(lon_text))
+    if lat_plain and lon_plain:
+        decimals = min(len(lat_plain[1] or ""), len(lon_plain[1] or ""))
+    else:
+        decimals = min(_decimals(lat_text), _decimals(lon_text))
     if decimals < 3:
         warnings.append(
             f"coordinates with only {decimals} decimal place(s) are good to about "
