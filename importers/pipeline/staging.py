@@ -4,8 +4,8 @@ written to the listings. A temporary table of this session; it never holds rows 
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -66,9 +66,9 @@ COLUMNS = [
 _NAMES = [c for c, _ in COLUMNS]
 
 
-@dataclass(frozen=True)
-class Record:
-    """One clean row, as the pipeline stores it."""
+class Record(NamedTuple):
+    """One clean row, as the pipeline stores it. A named tuple: built for every row of a file,
+    it costs half what a frozen dataclass does."""
 
     row: int
     ref: str
@@ -146,9 +146,12 @@ def record_of(clean: CleanRow) -> Record:
     )
 
 
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
 def normalise(text: str) -> str:
     """Case, accents, punctuation and spacing folded, for keys that survive re-typing."""
-    return " ".join(re.sub(r"[^\w]+", " ", strip_accents(text)).split())
+    return " ".join(_NOT_WORD.sub(" ", strip_accents(text)).split())
 
 
 def building_key(record: Record) -> str:
@@ -183,7 +186,7 @@ def _array(items: list[str]) -> str:
     for the short lists of codes a row has (phones, categories, languages, audience)."""
     if not items:
         return "{}"
-    quoted = (item.replace("\\", "\\\\").replace('"', '\\"') for item in items)
+    quoted = [item.replace("\\", "\\\\").replace('"', '\\"') for item in items]
     return '{"' + '","'.join(quoted) + '"}'
 
 
