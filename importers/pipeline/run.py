@@ -5,10 +5,11 @@ what a real run would do. Reading and geocoding happen before the transaction, s
 """
 
 import contextlib
+import gc
 import hashlib
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
@@ -92,9 +93,10 @@ def run_import(
         context = CleaningContext.from_db()
         rows = table.rows()
         chunks = iter(lambda: list(itertools.islice(rows, CHUNK)), [])
-        for cleaned in cleaned_chunks(chunks, columns=columns, context=context, size=CHUNK):
-            staging.copy_rows(_staged(cleaned, report))
-            tick("read", report.rows, None)
+        with _older_objects_frozen():
+            for cleaned in cleaned_chunks(chunks, columns=columns, context=context, size=CHUNK):
+                staging.copy_rows(_staged(cleaned, report))
+                tick("read", report.rows, None)
         _check_keys(report)
         report.timings["read"] = round(time.monotonic() - t, 3)
 
@@ -143,6 +145,21 @@ def run_import(
     report.timings["total"] = round(time.monotonic() - started, 3)
     _finish(run, report, sheet=sheet)
     return report
+
+
+@contextlib.contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Keep the objects that exist now out of the garbage collector's way while rows are read.
+
+    Reading makes millions of short-lived objects, so full collections come often, and each
+    walked every object of the process (Django, the outline of Greece, the categories), also
+    in the forked cleaning workers, which inherit the frozen state: the phase took ~15% less
+    time frozen. Nothing frozen is lost: unfreezing hands the objects back to the collector."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _sha256(path: Path) -> str:
