@@ -435,6 +435,27 @@ def test_cached_addresses_are_placed_as_the_geocoder_places_them(tmp_path, fake_
     assert placed("second")[0][2:4] == ("house", "nominatim")
 
 
+def test_a_row_without_an_address_is_pinned_when_the_cache_placed_every_other(
+    tmp_path, fake_nominatim
+):
+    """Placing stops early when no staged row is left without coordinates; a row with nothing
+    to ask is left, and must still be marked as needing a pin."""
+    rows = [
+        _unplaced("1", "Νοταρά 34", "10683"),
+        _unplaced("2", "", "", **{"Περιοχή": ""}),
+    ]
+    path = write_csv(tmp_path / "addresses.csv", rows)
+    run_import(path, source="first")
+    asked = len(fake_nominatim.requests)
+    report = run_import(path, source="second")
+    assert len(fake_nominatim.requests) == asked
+    assert report.new == 2 and report.geocoded == 1 and report.needs_pin == 1
+    nowhere = Location.objects.get(source="second", source_ref="2")
+    assert nowhere.needs_pin and nowhere.point is None
+    assert (nowhere.geocode_precision, nowhere.geocode_provider) == ("none", "")
+    assert not Location.objects.get(source="second", source_ref="1").needs_pin
+
+
 def test_a_worker_that_queries_uses_a_connection_of_its_own(tmp_path, monkeypatch, settings):
     """Fork copies the database connection, socket and all; a worker querying on it would read
     the importer's answers (both hang). A query in a worker must get its own connection."""
