@@ -33,8 +33,9 @@ def repair_homoglyphs(text: str) -> str:
     An upper-case Latin word made only of look-alikes ('IATPEIO', 'AMKE': typed with the wrong
     keyboard layout) becomes Greek when the rest of the text is unambiguously Greek.
     """
-    # Most cells are in one script: two C-speed searches and out.
-    if text.isascii() or not _ANY_GREEK.search(text) or not _ANY_LATIN.search(text):
+    # Most cells are in one script: two C-speed searches and out (Latin first: most cells are
+    # Greek, and a search that finds nothing ends there).
+    if text.isascii() or not _ANY_LATIN.search(text) or not _ANY_GREEK.search(text):
         return text
     decomposed = unicodedata.normalize("NFD", text)  # 'Ó' -> 'O' + acute, repaired to 'Ό'
     return unicodedata.normalize("NFC", _repair(decomposed))

@@ -42,7 +42,9 @@ TEXT_FIELDS: dict[str, tuple[int | None, bool]] = {
     "external_id": (200, False),
 }
 # Names of places and organisations: look-alike letters repaired (with a warning).
-_REPAIRED = ("name", "organisation", "service", "address", "locality", "municipality", "area")
+_REPAIRED = frozenset(
+    ("name", "organisation", "service", "address", "locality", "municipality", "area")
+)
 _NOT_EXACT = ("street", "area", "hidden")
 _COORDINATE_FIELDS = ("lat", "lon", "coordinates", "x", "y")
 # A number with a decimal part, or of six digits or more (Greek grid metres): a coordinate.
