@@ -103,15 +103,20 @@ SEARCH_OWN_NAMES = Func(
 )
 
 
-def search_key_of(field: str) -> Func:
-    """geo_search_key(field): the SQL twin of geo.text.search_key (migration 0003), IMMUTABLE,
-    so that trigram indexes can be built on it and `q` matches Greeklish and accents."""
-    return Func(F(field), function="geo_search_key", output_field=TextField())
+def search_key_field() -> models.TextField:
+    """The stored search key (geo.text.search_key) of a name, for the text search `q`.
+
+    The trigger of migration 0014 fills it in the database: on insert when it is empty, and on
+    update when the name changes and the key does not. The importer writes the key it computed
+    in Python with the same function (tested equal to the SQL twin, geo_search_key), so that a
+    large import does not spend a backend's time transliterating; anything else leaves it empty
+    and the database computes it. Never edited by hand."""
+    return models.TextField(editable=False, default="", db_default="")
 
 
 def search_key_index(field: str, *, name: str) -> GinIndex:
-    """A trigram index on the search key of `field`, for `geo_search_key(field) LIKE '%key%'`."""
-    return GinIndex(OpClass(search_key_of(field), name="gin_trgm_ops"), name=name)
+    """A trigram index on a stored search key, for `<field> LIKE '%key%'` (geo.search.sql)."""
+    return GinIndex(fields=[field], opclasses=["gin_trgm_ops"], name=name)
 
 
 class Area(Named):
@@ -182,6 +187,8 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=300)
     alternate_name = models.CharField(max_length=300, blank=True)
+    name_key = search_key_field()
+    alternate_name_key = search_key_field()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(blank=True)
     website = models.URLField(max_length=500, blank=True)
@@ -207,8 +214,8 @@ class Organisation(models.Model):
         ]
         # What the text search (`q`, geo.search.sql) reads; keep in step with it.
         indexes = [
-            search_key_index("name", name="organisation_name_key_trgm"),
-            search_key_index("alternate_name", name="organisation_alt_key_trgm"),
+            search_key_index("name_key", name="organisation_name_key_trgm"),
+            search_key_index("alternate_name_key", name="organisation_alt_key_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +247,7 @@ class Location(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="locations"
     )
     name = models.CharField(max_length=300, blank=True)
+    name_key = search_key_field()
     description = models.TextField(blank=True)
     # Not indexed: nothing searches by the exact point (every spatial query reads public_point),
     # and an index nobody reads costs every import a GiST insert per row.
@@ -316,7 +324,7 @@ class Location(models.Model):
         indexes = [
             GistIndex(fields=["public_point"], name="location_public_point_gist"),
             models.Index(fields=["needs_pin"], condition=Q(needs_pin=True), name="location_pin"),
-            search_key_index("name", name="location_name_key_trgm"),
+            search_key_index("name_key", name="location_name_key_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -348,6 +356,7 @@ class Service(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="services"
     )
     name = models.CharField(max_length=300)
+    name_key = search_key_field()
     description = models.TextField(blank=True)
     categories = models.ManyToManyField(Category, related_name="services")
     locations = models.ManyToManyField(Location, related_name="services", blank=True)
@@ -386,7 +395,7 @@ class Service(models.Model):
         ]
         indexes = [
             GinIndex(fields=["languages"], name="service_languages_gin"),
-            search_key_index("name", name="service_name_key_trgm"),
+            search_key_index("name_key", name="service_name_key_trgm"),
         ]
 
     def __str__(self) -> str:

@@ -67,17 +67,17 @@ def like_pattern(text: str) -> str:
 
 
 # The locations whose name, organisation's name or alternate name, or a service's name holds
-# the query's search key. Each arm is one trigram index lookup (migration 0009) on exactly the
-# expression indexed, geo_search_key(column); a single OR across the joined tables would be a scan.
+# the query's search key. Each arm is one trigram index lookup on a stored key column
+# (migration 0014); a single OR across the joined tables would be a scan.
 _TEXT_MATCH = """l.id IN (
-    SELECT lq.id FROM geo_location lq WHERE geo_search_key(lq.name) LIKE %(q)s
+    SELECT lq.id FROM geo_location lq WHERE lq.name_key LIKE %(q)s
     UNION
     SELECT lq.id FROM geo_location lq WHERE lq.organisation_id IN (
       SELECT oq.id FROM geo_organisation oq
-       WHERE geo_search_key(oq.name) LIKE %(q)s OR geo_search_key(oq.alternate_name) LIKE %(q)s)
+       WHERE oq.name_key LIKE %(q)s OR oq.alternate_name_key LIKE %(q)s)
     UNION
     SELECT slq.location_id FROM geo_service_locations slq WHERE slq.service_id IN (
-      SELECT sq.id FROM geo_service sq WHERE geo_search_key(sq.name) LIKE %(q)s))"""
+      SELECT sq.id FROM geo_service sq WHERE sq.name_key LIKE %(q)s))"""
 
 
 def text_condition(text: str, params: dict) -> str:

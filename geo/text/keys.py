@@ -105,6 +105,7 @@ _LATIN_STEPS = (
 _VOICELESS_STEPS = (("ef", "ev"), ("af", "av"))
 _NOT_ALLOWED = re.compile(r"[^a-z0-9α-ω]+")
 _HAS_GREEK = re.compile(r"[α-ω]")
+_HAS_LATIN = re.compile(r"[a-z]")
 _DOUBLED = re.compile(r"([a-z])\1+")
 
 
@@ -116,9 +117,11 @@ def search_key(text: str) -> str:
     ('Κηφισιά', 'Kifissia', 'Kiphisia' -> 'kifisia'). Lossy by design: it is for matching only.
     """
     s = _NOT_ALLOWED.sub(" ", text.translate(_FOLD_TRANS)).strip()
-    s = " ".join(
-        w.translate(_KEY_HOMOGLYPH_TRANS) if _HAS_GREEK.search(w) else w for w in s.split(" ")
-    )
+    # Only a text with both Latin and Greek letters can have a look-alike inside a Greek word.
+    if _HAS_LATIN.search(s) and _HAS_GREEK.search(s):
+        s = " ".join(
+            w.translate(_KEY_HOMOGLYPH_TRANS) if _HAS_GREEK.search(w) else w for w in s.split(" ")
+        )
     for old, new in _GREEK_STEPS + _LATIN_STEPS:
         s = s.replace(old, new)
     s = _DOUBLED.sub(r"\1", s)
@@ -157,8 +160,9 @@ def search_key_sql(name: str = "geo_search_key") -> str:
     """`CREATE OR REPLACE FUNCTION <name>(text)`, search_key in PL/pgSQL, IMMUTABLE.
 
     It does not depend on the database's locale (no lower(), no unaccent), so expression indexes
-    on it are safe. Changing search_key means a new migration that runs this again and a REINDEX
-    of any index built on it.
+    on it are safe. Changing search_key means a new migration that runs this again and sets
+    every stored key (the `*_key` columns of migration 0014) to '', so that their trigger
+    computes them again.
     """
     fold_from, fold_to = _sql_fold_strings()
     # One nested expression, not one PL/pgSQL assignment a step: each assignment costs about a

@@ -13,7 +13,7 @@ from django.db import connection
 
 from geo.geocoding.query import AddressQuery
 from geo.models import LANGUAGE_CODES
-from geo.text import slugify_greek, strip_accents
+from geo.text import search_key, slugify_greek, strip_accents
 from importers.cleaning import CleanRow
 
 STAGING = "importers_staging"
@@ -65,6 +65,11 @@ COLUMNS = [
     # (geo.geocoding.AddressQuery), built here so that cached answers are joined in SQL
     ("address_key", "text"),
     ("address_line", "text"),
+    # the search keys (geo.text.search_key) of the names as written: the organisation's and
+    # service's cut to their column's 300 characters, as upsert cuts them
+    ("org_name_key", "text"),
+    ("name_key", "text"),
+    ("service_key", "text"),
 ]
 _NAMES = [c for c, _ in COLUMNS]
 
@@ -184,6 +189,12 @@ def _organisation_keys(name: str) -> tuple[str, str]:
     return normalise(name), slugify_greek(name)
 
 
+# Names come back row after row (an organisation's, a service's that is the listing's own).
+_search_key = lru_cache(maxsize=65536)(search_key)
+# The length of an organisation's and a service's name column (geo.models).
+NAME_LENGTH = 300
+
+
 def _array(items: list[str]) -> str:
     """A PostgreSQL array literal, every element quoted: ~4x cheaper than psycopg's list dumper
     for the short lists of codes a row has (phones, categories, languages, audience)."""
@@ -201,6 +212,8 @@ def staging_row(r: Record) -> str:
     org = r.organisation
     org_key, org_slug = _organisation_keys(org)
     address_key, address_line = ("", "") if placed else _address_keys(r)
+    name = r.name or org
+    service = r.service or r.name or org
     return _copy_line(
         [
             str(r.row),
@@ -209,8 +222,8 @@ def staging_row(r: Record) -> str:
             org,
             org_slug,
             r.kind or "other",
-            r.name or org,
-            r.service or r.name or org,
+            name,
+            service,
             r.description,
             r.address,
             r.address_extra,
@@ -242,6 +255,9 @@ def staging_row(r: Record) -> str:
             None if r.verified_at is None else str(r.verified_at),
             address_key,
             address_line,
+            _search_key(org[:NAME_LENGTH]),
+            _search_key(name),
+            _search_key(service[:NAME_LENGTH]),
         ]
     )
 

@@ -75,10 +75,10 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
         # Organisations first: one per normalised name, shared with other sources; the first
         # row that names one gives its name and kind.
         cur.execute(
-            f"""INSERT INTO geo_organisation (slug, name, alternate_name, kind, description,
-                       website, email, phones, source, created_at, updated_at)
-                SELECT DISTINCT ON (org_slug) left(org_slug, 120), left(org_name, 300), '',
-                       org_kind, '', '', '', '{{}}', %(source)s, now(), now()
+            f"""INSERT INTO geo_organisation (slug, name, name_key, alternate_name, kind,
+                       description, website, email, phones, source, created_at, updated_at)
+                SELECT DISTINCT ON (org_slug) left(org_slug, 120), left(org_name, 300),
+                       org_name_key, '', org_kind, '', '', '', '{{}}', %(source)s, now(), now()
                   FROM {STAGING} ORDER BY org_slug, row_number
                 ON CONFLICT (slug) DO NOTHING""",
             p,
@@ -90,9 +90,9 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
             f"""CREATE TEMP TABLE {LOC} AS
                 WITH f AS (
                   SELECT DISTINCT ON (loc_ref) loc_ref, row_number, org_name, org_slug, name,
-                         address, address_extra, accessibility, postcode, locality, phones,
-                         email, website, opening_hours, opening_hours_text, precision, lon, lat,
-                         geocode_precision, geocode_provider, geocode_query, needs_pin,
+                         name_key, address, address_extra, accessibility, postcode, locality,
+                         phones, email, website, opening_hours, opening_hours_text, precision,
+                         lon, lat, geocode_precision, geocode_provider, geocode_query, needs_pin,
                          needs_regeocode
                     FROM {STAGING} ORDER BY loc_ref, row_number),
                 r AS (
@@ -100,7 +100,8 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
                          max(verified_at) AS verified_at -- the latest of its units
                     FROM {STAGING} GROUP BY loc_ref),
                 m AS (
-                  SELECT f.loc_ref, f.row_number, f.org_name, f.org_slug, f.name, f.address,
+                  SELECT f.loc_ref, f.row_number, f.org_name, f.org_slug, f.name, f.name_key,
+                         f.address,
                          f.address_extra, f.accessibility, f.postcode, f.locality, f.phones,
                          f.email, f.website, f.opening_hours, f.opening_hours_text, f.precision,
                          r.rows, r.verified_at, o.id AS org_id, l.id AS old_id,
@@ -235,7 +236,7 @@ def _services(cur) -> None:
         f"""CREATE TEMP TABLE {SVC} AS
             WITH s AS (
               SELECT DISTINCT ON (loc_ref, lower(service_name)) loc_ref, row_number,
-                     left(service_name, 300) AS service_name, description,
+                     left(service_name, 300) AS service_name, service_key, description,
                      ARRAY(SELECT DISTINCT unnest(categories) ORDER BY 1) AS categories,
                      languages, audience, cost, fees, eligibility, how_to_access
                 FROM {STAGING} ORDER BY loc_ref, lower(service_name), row_number),
@@ -271,12 +272,13 @@ def _services(cur) -> None:
 
 def _write_locations(cur, p: dict) -> None:
     cur.execute(
-        f"""INSERT INTO geo_location (id, organisation_id, name, description, point, precision,
+        f"""INSERT INTO geo_location (id, organisation_id, name, name_key, description, point,
+                   precision,
                    address, address_extra, locality, postcode, opening_hours, opening_hours_text,
                    phones, email, website, accessibility, geocode_precision, geocode_provider,
                    geocode_query, needs_pin, needs_regeocode, source, source_ref, area_id,
                    municipality_id, verified_at, created_at, updated_at)
-            SELECT n.id, n.org_id, n.name, '', {_POINT},
+            SELECT n.id, n.org_id, n.name, n.name_key, '', {_POINT},
                    coalesce(n.precision, 'exact'), n.address, n.address_extra, n.locality,
                    n.postcode, n.opening_hours, n.opening_hours_text, n.phones, n.email,
                    n.website, n.accessibility,
@@ -289,7 +291,7 @@ def _write_locations(cur, p: dict) -> None:
     )
     sets = ", ".join(f"{col} = {expr}" for col, expr in _LOCATION_FIELDS.items())
     cur.execute(
-        f"""UPDATE geo_location l SET {sets}, point = {_POINT},
+        f"""UPDATE geo_location l SET {sets}, name_key = n.name_key, point = {_POINT},
                    precision = coalesce(n.precision, l.precision),
                    geocode_provider = n.geocode_provider, geocode_query = n.geocode_query,
                    needs_regeocode = n.needs_regeocode, updated_at = now(),
@@ -308,11 +310,11 @@ def _write_locations(cur, p: dict) -> None:
 
 def _write_services(cur, p: dict) -> None:
     cur.execute(
-        f"""INSERT INTO geo_service (id, organisation_id, name, description, languages, audience,
-                   eligibility, cost, fees, how_to_access, opening_hours, is_active, source,
-                   created_at, updated_at)
-            SELECT id, org_id, service_name, description, languages, audience, eligibility,
-                   cost, fees, how_to_access, '', true, %(source)s, now(), now()
+        f"""INSERT INTO geo_service (id, organisation_id, name, name_key, description, languages,
+                   audience, eligibility, cost, fees, how_to_access, opening_hours, is_active,
+                   source, created_at, updated_at)
+            SELECT id, org_id, service_name, service_key, description, languages, audience,
+                   eligibility, cost, fees, how_to_access, '', true, %(source)s, now(), now()
               FROM {SVC} WHERE action = 'new'""",
         p,
     )
@@ -321,7 +323,8 @@ def _write_services(cur, p: dict) -> None:
             SELECT id, loc_id FROM {SVC} WHERE action = 'new'"""
     )
     cur.execute(
-        f"""UPDATE geo_service sv SET name = s.service_name, description = s.description,
+        f"""UPDATE geo_service sv SET name = s.service_name, name_key = s.service_key,
+                   description = s.description,
                    languages = s.languages, audience = s.audience, cost = s.cost,
                    fees = s.fees, eligibility = s.eligibility, how_to_access = s.how_to_access,
                    updated_at = now()
