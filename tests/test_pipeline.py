@@ -261,6 +261,22 @@ def test_the_last_checked_date_is_written_and_kept_when_a_later_file_lacks_it(tm
     assert Location.objects.get(source="network", source_ref="1").verified_at == checked
 
 
+def test_an_id_used_for_two_buildings_is_an_error_on_the_later_rows(tmp_path):
+    rows = three_listings()
+    # row 5 reuses listing 2's id for another address; row 6 reuses it for the same building
+    rows.append(listing("2", "Αλληλέγγυα Κουζίνα Κυψέλης", **{"Διεύθυνση": "Σόλωνος 1"}))
+    rows.append({**rows[1], "Υπηρεσία": "Ρουχοθήκη"})
+    report = run_import(write_csv(tmp_path / "ids.csv", rows), source="network")
+    assert report.rows == 5 and report.rows_with_errors == 1
+    assert [(e["row"], e["column"], e["value"]) for e in report.errors] == [(5, "ref", "2")]
+    assert "row 3" in report.errors[0]["reason"]
+    # the good rows land: listing 2 is the first building, with both of its services
+    assert (report.new, report.services_new) == (3, 4)
+    kitchen = Location.objects.get(source="network", source_ref="2")
+    assert kitchen.address == "Φωκίωνος Νέγρη 10"
+    assert sorted(kitchen.services.values_list("name", flat=True)) == ["Ρουχοθήκη", "Συσσίτιο"]
+
+
 def test_listings_without_an_id_are_keyed_by_organisation_and_address(tmp_path):
     rows = [{**r, "Κωδικός": ""} for r in three_listings()]
     run_import(write_csv(tmp_path / "a.csv", rows), source="network")
