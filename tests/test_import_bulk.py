@@ -117,6 +117,34 @@ def test_an_import_smaller_than_the_directory_is_written_row_by_row(tmp_path):
     assert "rebuild" not in second.timings  # 2 new listings, 3 there already
 
 
+def test_next_months_file_of_a_network_already_in_is_written_row_by_row(tmp_path):
+    """What counts is the listings a file adds, not its size: the same network's file again,
+    with one listing changed and one added, takes no lock and rebuilds no index; another
+    network's file of as many new listings is a bulk load."""
+
+    def as_if_committed():
+        # the deferred foreign-key checks of the import before, run now as its commit would
+        # run them: pending, they would send any import row by row (the test above)
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    rows = three_listings()
+    with override_settings(GEITONIA_IMPORT_BULK_ROWS=2):
+        first = run_import(write_csv(tmp_path / "a.csv", rows), source="network")
+        as_if_committed()
+        rows[0] = listing("1", "Κοινωνικό Ιατρείο Εξαρχείων", **{"Τηλέφωνο": "2103801235"})
+        rows.append(listing("4", "Κοινωνικό Φαρμακείο", **{"Διεύθυνση": "Σόλωνος 1"}))
+        again = run_import(write_csv(tmp_path / "b.csv", rows), source="network")
+        as_if_committed()
+        others = [{**r, "Κωδικός": f"o{r['Κωδικός']}", "Επωνυμία": "Δίκτυο Β"} for r in rows]
+        other = run_import(write_csv(tmp_path / "c.csv", others), source="other")
+    assert "rebuild" in first.timings
+    assert (again.new, again.changed, again.unchanged) == (1, 1, 2)
+    assert "rebuild" not in again.timings
+    assert other.new == 4 and "rebuild" in other.timings
+
+
 def test_tables_in_use_are_not_waited_for(tmp_path, monkeypatch):
     """A reader holding a table past the lock wait sends the import down the row-by-row path."""
     monkeypatch.setattr(bulk, "LOCK_WAIT", "200ms")

@@ -8,9 +8,10 @@ adding the constraints back checks them all in one join (~0.3 s).
 
 The price is a lock: dropping a foreign key takes an ACCESS EXCLUSIVE lock on both tables, so
 the listings, areas and categories cannot be read until the import commits. That is why it is
-only done when an import is at least as large as what is already there (a first load, a new
-network joining), and why the lock is given up, for the usual row-by-row path, when it cannot
-be had within `LOCK_WAIT` (a busy site). Everything happens in the import's transaction: when
+only done when an import adds at least as many listings as there are already (a first load,
+a new network joining; not next month's file of a network already in), and why the lock is
+given up, for the usual row-by-row path, when it cannot be had within `LOCK_WAIT` (a busy
+site). Everything happens in the import's transaction: when
 it rolls back (a dry run, an error), the indexes and constraints come back with it.
 """
 
@@ -83,19 +84,19 @@ class BulkLoad:
         self.indexes, self.constraints = [], []
 
 
-def start(cursor, *, rows: int) -> BulkLoad | None:
-    """When an import of `rows` listings is worth loading in bulk: lock the tables, drop the
-    foreign keys of WRITTEN and the indexes of the organisations (written first), and return
-    the BulkLoad; else None (write row by row). Call inside the import's transaction.
+def start(cursor, *, new: int) -> BulkLoad | None:
+    """When an import that adds `new` listings is worth loading in bulk: lock the tables, drop
+    the foreign keys of WRITTEN and the indexes of the organisations (written first), and
+    return the BulkLoad; else None (write row by row). Call inside the import's transaction.
 
     The caller drops the other tables' indexes with `drop_indexes` once it no longer needs them
     to look rows up, and calls `restore` after writing."""
     threshold = settings.GEITONIA_IMPORT_BULK_ROWS
-    if not threshold or rows < threshold:
+    if not threshold or new < threshold:
         return None
     # at least as many new listings as there are now (counted no further than that)
-    cursor.execute("SELECT count(*) FROM (SELECT 1 FROM geo_location LIMIT %s) l", [rows + 1])
-    if cursor.fetchone()[0] > rows:
+    cursor.execute("SELECT count(*) FROM (SELECT 1 FROM geo_location LIMIT %s) l", [new + 1])
+    if cursor.fetchone()[0] > new:
         return None
     loading = BulkLoad(cursor)
     try:
@@ -109,6 +110,6 @@ def start(cursor, *, rows: int) -> BulkLoad | None:
             loading.drop_foreign_keys()
             loading.drop_indexes(WRITTEN[0])
     except OperationalError as exc:
-        log.info("bulk load refused (%s): importing %s listings row by row", exc, rows)
+        log.info("bulk load refused (%s): importing %s new listings row by row", exc, new)
         return None
     return loading

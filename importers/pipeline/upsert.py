@@ -70,8 +70,15 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
         )
         for table in (LOC, SVC, AREAS):
             cur.execute(f"DROP TABLE IF EXISTS {table}")
-        cur.execute(f"SELECT count(DISTINCT loc_ref) FROM {STAGING}")
-        loading = bulk.start(cur, rows=cur.fetchone()[0])
+        # the listings this file adds: next month's file of a network adds a few, and a few
+        # are written row by row, without the bulk load's lock and index rebuild
+        cur.execute(
+            f"""SELECT count(*) FROM (SELECT DISTINCT loc_ref FROM {STAGING}) s
+                 WHERE NOT EXISTS (SELECT 1 FROM geo_location l WHERE l.source = %(source)s
+                                     AND l.source_ref <> '' AND l.source_ref = s.loc_ref)""",
+            p,
+        )
+        loading = bulk.start(cur, new=cur.fetchone()[0])
         # Organisations first: one per normalised name, shared with other sources; the first
         # row that names one gives its name and kind.
         cur.execute(
