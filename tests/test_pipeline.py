@@ -230,6 +230,21 @@ def test_imported_locations_get_their_area_and_municipality(tmp_path, areas):
     assert exarcheia.public_point.coords == (23.7355, 37.9864)
     assert Location.objects.get(source_ref="3").municipality == areas["dimos-neas-smyrnis"]
 
+    # the same file again: nothing is written, and every listing keeps its areas
+    placed = sorted(Location.objects.values_list("source_ref", "area_id", "municipality_id"))
+    again = run_import(tmp_path / "a.csv", source="network")
+    assert again.unchanged == 3
+    assert sorted(Location.objects.values_list("source_ref", "area_id", "municipality_id")) == (
+        placed
+    )
+    # a listing that moves is located again (Κυψέλη is not in Εξάρχεια)
+    moved = three_listings()
+    moved[0].update({"Γεωγρ. πλάτος": "37.9990", "Γεωγρ. μήκος": "23.7410"})
+    run_import(write_csv(tmp_path / "b.csv", moved), source="network")
+    kypseli = Location.objects.get(source_ref="2").area
+    assert kypseli != areas["mouseio-exarcheia-neapoli"]
+    assert Location.objects.get(source_ref="1").area == kypseli
+
 
 def test_a_sensitive_listing_is_shown_at_its_area_from_the_first_write(tmp_path, areas):
     rows = [{**r, "Ευαίσθητο": "όχι"} for r in three_listings()]

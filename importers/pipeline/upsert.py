@@ -133,14 +133,6 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
         )
         cur.execute(f"CREATE UNIQUE INDEX ON {LOC} (loc_ref)")
         cur.execute(f"ANALYZE {LOC} (loc_ref, id, action)")
-        # the areas holding each point (geo.area_parts), joined in when the rows are written
-        started = time.monotonic()
-        locate_points(
-            f"""SELECT loc_ref AS key, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom
-                  FROM {LOC} WHERE lon IS NOT NULL""",
-            into=AREAS,
-        )
-        counts.areas_seconds = round(time.monotonic() - started, 3)
         _services(cur)
 
         differs = " OR ".join(
@@ -166,6 +158,16 @@ def upsert(*, source: str, delete_missing: bool) -> UpsertCounts:
                   FROM geo_location l WHERE l.id = n.id AND n.action IS NULL""",
             p,
         )
+
+        # the areas holding each point (geo.area_parts), joined in when the rows are written:
+        # only for the listings that are written (an unchanged one keeps its areas)
+        started = time.monotonic()
+        locate_points(
+            f"""SELECT loc_ref AS key, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom
+                  FROM {LOC} WHERE lon IS NOT NULL AND action IN ('new', 'changed')""",
+            into=AREAS,
+        )
+        counts.areas_seconds = round(time.monotonic() - started, 3)
 
         if loading:
             # only now: building the temporary tables above looks existing listings up by them
