@@ -4,6 +4,7 @@ look-alike letters inside Greek words. Pure string functions; `search_key_sql()`
 function in PL/pgSQL for a migration to install, and must stay step for step identical.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -105,7 +106,6 @@ _LATIN_STEPS = (
 _VOICELESS_STEPS = (("ef", "ev"), ("af", "av"))
 _NOT_ALLOWED = re.compile(r"[^a-z0-9α-ω]+")
 _HAS_GREEK = re.compile(r"[α-ω]")
-_HAS_LATIN = re.compile(r"[a-z]")
 _DOUBLED = re.compile(r"([a-z])\1+")
 
 
@@ -115,19 +115,27 @@ def search_key(text: str) -> str:
     Case, accents, diaeresis and final sigma vanish; Latin look-alikes inside Greek words become
     Greek; Greek is transliterated; Greeklish variants fold together and doubled letters collapse
     ('Κηφισιά', 'Kifissia', 'Kiphisia' -> 'kifisia'). Lossy by design: it is for matching only.
+
+    After folding, every step works inside one word (no step's pattern or replacement holds a
+    space), so the key is the words' keys joined; those are remembered, since names share
+    their words ('Κοινωνικό', 'Ιατρείο', 'Αλληλεγγύης'): an import computes a key for every
+    name it writes. The SQL twin does the same steps on the whole text.
     """
     s = _NOT_ALLOWED.sub(" ", text.translate(_FOLD_TRANS)).strip()
-    # Only a text with both Latin and Greek letters can have a look-alike inside a Greek word.
-    if _HAS_LATIN.search(s) and _HAS_GREEK.search(s):
-        s = " ".join(
-            w.translate(_KEY_HOMOGLYPH_TRANS) if _HAS_GREEK.search(w) else w for w in s.split(" ")
-        )
+    return " ".join(map(_word_key, s.split(" ")))
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_key(word: str) -> str:
+    # A Latin look-alike is only replaced inside a word that has a Greek letter.
+    if _HAS_GREEK.search(word):
+        word = word.translate(_KEY_HOMOGLYPH_TRANS)
     for old, new in _GREEK_STEPS + _LATIN_STEPS:
-        s = s.replace(old, new)
-    s = _DOUBLED.sub(r"\1", s)
+        word = word.replace(old, new)
+    word = _DOUBLED.sub(r"\1", word)
     for old, new in _VOICELESS_STEPS:
-        s = s.replace(old, new)
-    return s
+        word = word.replace(old, new)
+    return word
 
 
 def _sql_literal(s: str) -> str:
