@@ -38,10 +38,17 @@ class ImportSourceAdmin(admin.ModelAdmin):
 
 @admin.register(RowError)
 class RowErrorAdmin(admin.ModelAdmin):
-    list_display = ["run", "row", "column", "value", "reason", "severity"]
+    list_display = ["run", "row", "column", "value", "problem", "severity"]
     list_filter = ["severity"]
     search_fields = ["reason", "value", "column"]
     list_select_related = ["run"]
+    fields = ["run", "row", "column", "value", "problem", "reason", "severity"]
+    readonly_fields = ["problem"]
+
+    @admin.display(description=_("problem"))
+    def problem(self, error: RowError) -> str:
+        """The reason in the language of the admin page."""
+        return error.translated_reason
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,8 +8,11 @@ for a source last month) overrides the synonyms. Pure functions: no file or data
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 from geo.text import strip_accents
 from importers.cleaning.homoglyphs import repair_homoglyphs
+from importers.reasons import Reason
 
 # field -> header synonyms (any case, accents and punctuation; normalised below).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -232,14 +235,28 @@ class ColumnMapping:
     missing: dict[str, str] = field(default_factory=dict)
 
     @property
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Reason]:
         out = [
-            f"The columns {', '.join(repr(h) for h in [self.header(f), *others])} all look "
-            f"like {f!r}; only {self.header(f)!r} is read (map one explicitly to choose)."
+            Reason(
+                gettext_noop(
+                    "The columns {columns} all look like {field}; only {read} is read "
+                    "(map one explicitly to choose)."
+                ),
+                columns=", ".join(repr(h) for h in [self.header(f), *others]),
+                field=repr(f),
+                read=repr(self.header(f)),
+            )
             for f, others in self.duplicates.items()
         ]
         out += [
-            f"The mapping says {f!r} comes from the column {h!r}, which is not in this file."
+            Reason(
+                gettext_noop(
+                    "The mapping says {field} comes from the column {column}, "
+                    "which is not in this file."
+                ),
+                field=repr(f),
+                column=repr(h),
+            )
             for f, h in self.missing.items()
         ]
         return out

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from importers.reasons import Reason
+
 
 class ImportSource(models.Model):
     """A network or coordinator that sends a file every month, and how its columns map."""
@@ -90,7 +92,11 @@ class RowError(models.Model):
     row = models.PositiveIntegerField(null=True, blank=True, help_text=_("row number in the file"))
     column = models.CharField(max_length=200, blank=True)
     value = models.TextField(blank=True)
-    reason = models.TextField()
+    reason = models.TextField(help_text=_("in English"))
+    # The reason's message id and parameters (importers.reasons.Reason), to show it in the
+    # language of whoever reads it; empty for rows from before they were kept.
+    message = models.TextField(blank=True, default="", editable=False)
+    params = models.JSONField(blank=True, default=dict, editable=False)
     severity = models.CharField(max_length=7, choices=Severity.choices, default=Severity.ERROR)
 
     class Meta:
@@ -98,3 +104,14 @@ class RowError(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row}, {self.column}: {self.reason}"
+
+    @property
+    def translated_reason(self) -> str:
+        """The reason in the active language (the stored English one when it kept no message)."""
+        if not self.message:
+            return self.reason
+        try:
+            reason = Reason.from_dict({"message": self.message, "params": self.params})
+        except (KeyError, IndexError, ValueError, TypeError):  # not as it was written
+            return self.reason
+        return reason.translated()

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from geo.models import Location
 from importers.models import ImportRun
@@ -209,3 +210,48 @@ def test_the_preview_never_holds_the_coordinates_of_a_sensitive_listing(staff, t
     assert b"37.999" not in html and b"23.741" not in html
     assert said(html.decode(), "shown only as").encode() in html
     assert b"37.9864" in html  # the exact ones are on the map
+
+
+# What the preview says about three bad rows, in each language (the catalogues' words).
+ROW_PROBLEMS = {
+    "el": [
+        "η γραμμή δεν έχει όνομα, φορέα ή υπηρεσία",
+        "το 'abc' δεν είναι αριθμός τηλεφώνου",
+        "το σημείο (41.03690, 28.98500) είναι εκτός Ελλάδας",
+    ],
+    "ar": ["لا يحتوي الصف على اسم أو منظمة أو خدمة", "'abc' ليس رقم هاتف"],
+    "fa": ["این ردیف نام، سازمان یا خدمتی ندارد", "'abc' شماره تلفن نیست"],
+    "en": [
+        "the row has no name, organisation or service",
+        "'abc' is not a phone number",
+        "the point (41.03690, 28.98500) is outside Greece",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(ROW_PROBLEMS))
+def test_row_problems_are_shown_in_the_language_of_the_admin(staff, tmp_path, lang):
+    """Found in English in a cleaning worker, stored with the run, read by a coordinator in
+    Greek, Arabic or Farsi."""
+    rows = [
+        listing("1", **{"Τηλέφωνο": "abc"}),
+        listing("2", **{"Γεωγρ. πλάτος": "41.0369", "Γεωγρ. μήκος": "28.985"}),  # Istanbul
+        nameless("3"),
+    ]
+    _upload(staff, tmp_path, rows)
+    work(once=True)
+    run = ImportRun.objects.get()
+    url = reverse("admin:importers_importrun_preview", args=[run.pk])
+    html = staff.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert f'<html lang="{lang}"' in html
+    table = html[html.index('id="import-row-errors"') :]
+    for words in ROW_PROBLEMS[lang]:
+        assert escape(words) in table, words
+    if lang != "en":
+        assert "is not a phone number" not in table and "outside Greece" not in table
+    # the list of row errors says them the same way; the run keeps them in English too
+    listed = staff.get(
+        reverse("admin:importers_rowerror_changelist"), HTTP_ACCEPT_LANGUAGE=lang
+    ).content.decode()
+    assert escape(ROW_PROBLEMS[lang][1]) in listed
+    assert "'abc' is not a phone number" in [e.reason for e in run.row_errors.all()]

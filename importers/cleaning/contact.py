@@ -1,6 +1,7 @@
 """Postcodes, phone numbers, e-mail addresses and websites, normalised or refused with a reason.
 
-Each function returns the clean value and raises ValueError with a sentence for the coordinator.
+Each function returns the clean value and raises ValueError with a sentence for the coordinator
+(an importers.reasons.Reason).
 """
 
 import re
@@ -9,6 +10,9 @@ from functools import lru_cache
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext_noop
+
+from importers.reasons import Reason
 
 # Τ.Κ., ΤΚ, T.K. (Latin look-alikes), "Ταχ. Κωδ.", "TK:" before the digits.
 _POSTCODE_PREFIX = re.compile(
@@ -24,9 +28,9 @@ def clean_postcode(text: str) -> str:
     s = re.sub(r"\.0$", "", s)
     digits = re.sub(r"[\s.\-]", "", s)
     if not re.fullmatch(r"\d{5}", digits):
-        raise ValueError("a Greek postcode has five digits, like 106 83")
+        raise ValueError(Reason(gettext_noop("a Greek postcode has five digits, like 106 83")))
     if digits[0] not in "12345678":
-        raise ValueError("Greek postcodes start with 1 to 8")
+        raise ValueError(Reason(gettext_noop("Greek postcodes start with 1 to 8")))
     return digits
 
 
@@ -76,10 +80,14 @@ def _clean_phones(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             try:
                 number = phonenumbers.parse(piece, "GR")
             except phonenumbers.NumberParseException:
-                problems.append(f"{piece!r} is not a phone number")
+                problems.append(
+                    Reason(gettext_noop("{value} is not a phone number"), value=repr(piece))
+                )
                 continue
             if not phonenumbers.is_valid_number(number):
-                problems.append(f"{piece!r} is not a valid phone number")
+                problems.append(
+                    Reason(gettext_noop("{value} is not a valid phone number"), value=repr(piece))
+                )
                 continue
             formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
             if formatted not in numbers:
@@ -97,16 +105,23 @@ def clean_email(text: str) -> tuple[str, list[str]]:
         address = re.sub(r"^mailto:", "", part, flags=re.IGNORECASE).strip("<>()[]\"'.")
         local, at, domain = address.rpartition("@")
         if not at:
-            raise ValueError(f"{part!r} is not an e-mail address (no @)")
+            raise ValueError(
+                Reason(gettext_noop("{value} is not an e-mail address (no @)"), value=repr(part))
+            )
         address = f"{local}@{domain.lower()}"
         try:
             validate_email(address)
         except ValidationError as e:
-            raise ValueError(f"{part!r} is not a valid e-mail address") from e
+            raise ValueError(
+                Reason(gettext_noop("{value} is not a valid e-mail address"), value=repr(part))
+            ) from e
         if len(address) > 254:
-            raise ValueError("an e-mail address is at most 254 characters")
+            raise ValueError(Reason(gettext_noop("an e-mail address is at most 254 characters")))
         addresses.append(address)
-    extra = [f"only one e-mail is kept; {a!r} was left out" for a in addresses[1:]]
+    extra = [
+        Reason(gettext_noop("only one e-mail is kept; {value} was left out"), value=repr(a))
+        for a in addresses[1:]
+    ]
     return addresses[0], extra
 
 
@@ -125,15 +140,20 @@ def clean_url(text: str) -> str:
         and scheme.group(1).lower() not in ("http", "https")
         and not re.match(r"^[^:/]+:\d+", s)
     ):
-        raise ValueError(f"only http and https links are accepted, not {scheme.group(1)}:")
+        raise ValueError(
+            Reason(
+                gettext_noop("only http and https links are accepted, not {scheme}:"),
+                scheme=scheme.group(1),
+            )
+        )
     if not re.match(r"^https?://", s, re.IGNORECASE):
         if s.startswith("//"):
             s = s[2:]
         s = f"https://{s}"
     if len(s) > 500:
-        raise ValueError("a link is at most 500 characters")
+        raise ValueError(Reason(gettext_noop("a link is at most 500 characters")))
     try:
         _validate_url(s)
     except ValidationError as e:
-        raise ValueError("not a valid web address") from e
+        raise ValueError(Reason(gettext_noop("not a valid web address"))) from e
     return s

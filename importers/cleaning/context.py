@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext_noop
 
 from geo.models import Area, Category
 from importers.cleaning.vocabulary import normalise
+from importers.reasons import Reason
 
 if TYPE_CHECKING:
     from geo.postcodes import PostcodeCheck
@@ -242,8 +244,8 @@ def greece_outline() -> tuple[Outline, str]:
     )
     if not ids:
         box = Outline([shapely.box(*GREECE_BOX)], tolerance=0)
-        return box, "bounding box (no regional units loaded)"
-    return _regional_units(ids), "regional units in the database"
+        return box, Reason(gettext_noop("bounding box (no regional units loaded)"))
+    return _regional_units(ids), Reason(gettext_noop("regional units in the database"))
 
 
 @lru_cache(maxsize=2)

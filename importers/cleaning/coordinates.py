@@ -12,6 +12,9 @@ from functools import cache
 
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_noop
+
+from importers.reasons import Reason
 
 GREEK_GRID_SRID = 2100
 LAT_RANGE = (34.5, 42.0)
@@ -30,7 +33,11 @@ class Position:
     lon: float  # WGS84 degrees
     lat: float
     grid: str  # "wgs84" or "egsa87"
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Reason, ...] = ()
+
+
+def _not_a_number(text: str) -> Reason:
+    return Reason(gettext_noop("{value} is not a number"), value=repr(text))
 
 
 _PLAIN = re.compile(r"-?\d{1,7}(?:[.,]\d{1,12})?")
@@ -44,10 +51,10 @@ def parse_number(text: str) -> float:
     # Spaces only as thousands separators ('4 205 000'); '37 59 10' is degrees-minutes-seconds.
     if " " in s:
         if not re.fullmatch(r"[-+]?\d{1,3}( \d{3})+([.,]\d+)?", s):
-            raise CoordinateError(f"{text!r} is not a number")
+            raise CoordinateError(_not_a_number(text))
         s = s.replace(" ", "")
     if not re.fullmatch(r"[-+]?[\d.,]*\d[\d.,]*", s):
-        raise CoordinateError(f"{text!r} is not a number")
+        raise CoordinateError(_not_a_number(text))
     if "," in s and "." in s:
         decimal = "," if s.rfind(",") > s.rfind(".") else "."
         thousands = "." if decimal == "," else ","
@@ -58,7 +65,9 @@ def parse_number(text: str) -> float:
         s = s.replace(",", "").replace(".", "")
     value = float(s)
     if not math.isfinite(value):
-        raise CoordinateError(f"{text!r} is not a finite number")
+        raise CoordinateError(
+            Reason(gettext_noop("{value} is not a finite number"), value=repr(text))
+        )
     return value
 
 
@@ -77,19 +86,26 @@ def parse_angle(text: str) -> float:
     """Decimal degrees from '37.9838', '37,9838' or DMS like 37°59'10\"N / 37 59 10.2 Β."""
     s = text.strip()
     if not s:
-        raise CoordinateError("empty")
+        raise CoordinateError(Reason(gettext_noop("empty")))
     try:
         return parse_number(s)
     except CoordinateError:
         pass
     m = _DMS.fullmatch(s)
     if not m or not (m.group("m") or "°" in s or "º" in s):
-        raise CoordinateError(f"{text!r} is neither decimal degrees nor degrees-minutes-seconds")
+        raise CoordinateError(
+            Reason(
+                gettext_noop("{value} is neither decimal degrees nor degrees-minutes-seconds"),
+                value=repr(text),
+            )
+        )
     degrees = parse_number(m.group("d"))
     minutes = parse_number(m.group("m")) if m.group("m") else 0.0
     seconds = parse_number(m.group("s")) if m.group("s") else 0.0
     if minutes >= 60 or seconds >= 60:
-        raise CoordinateError(f"{text!r} has minutes or seconds of 60 or more")
+        raise CoordinateError(
+            Reason(gettext_noop("{value} has minutes or seconds of 60 or more"), value=repr(text))
+        )
     value = degrees + minutes / 60 + seconds / 3600
     hemisphere = (m.group("pre") or m.group("post") or "").upper()
     return value * _HEMISPHERE_SIGN.get(hemisphere, 1)
@@ -111,7 +127,12 @@ def split_pair(text: str) -> tuple[str, str]:
     parts = s.split()
     if len(parts) == 2:
         return parts[0], parts[1]
-    raise CoordinateError(f"{text!r} is not a pair of coordinates (latitude, longitude)")
+    raise CoordinateError(
+        Reason(
+            gettext_noop("{value} is not a pair of coordinates (latitude, longitude)"),
+            value=repr(text),
+        )
+    )
 
 
 def _within(value: float, bounds: tuple[float, float]) -> bool:
@@ -140,14 +161,24 @@ def _metres(text: str) -> float:
 
 def from_grid_values(x_text: str, y_text: str) -> Position:
     x, y = _metres(x_text), _metres(y_text)
-    warnings: list[str] = []
+    warnings: list[Reason] = []
     if _within(y, X_RANGE) and _within(x, Y_RANGE):
         x, y = y, x
-        warnings.append("x and y (ΕΓΣΑ87) were swapped; read them the other way round")
+        warnings.append(
+            Reason(gettext_noop("x and y (ΕΓΣΑ87) were swapped; read them the other way round"))
+        )
     if not (_within(x, X_RANGE) and _within(y, Y_RANGE)):
         raise CoordinateError(
-            f"x={x_text!r}, y={y_text!r} are not Greek Grid (ΕΓΣΑ87) metres in Greece "
-            f"(x {X_RANGE[0]:,.0f}-{X_RANGE[1]:,.0f}, y {Y_RANGE[0]:,.0f}-{Y_RANGE[1]:,.0f})"
+            Reason(
+                gettext_noop(
+                    "x={x}, y={y} are not Greek Grid (ΕΓΣΑ87) metres in Greece "
+                    "(x {x_range}, y {y_range})"
+                ),
+                x=repr(x_text),
+                y=repr(y_text),
+                x_range=f"{X_RANGE[0]:,.0f}-{X_RANGE[1]:,.0f}",
+                y_range=f"{Y_RANGE[0]:,.0f}-{Y_RANGE[1]:,.0f}",
+            )
         )
     point = from_greek_grid(x, y)
     return Position(point.x, point.y, "egsa87", tuple(warnings))
@@ -163,7 +194,7 @@ def from_lat_lon(lat_text: str, lon_text: str) -> Position:
         lat, lon = float(lat_text.replace(",", ".")), float(lon_text.replace(",", "."))
     else:
         lat, lon = parse_angle(lat_text), parse_angle(lon_text)
-    warnings: list[str] = []
+    warnings: list[Reason] = []
     if abs(lat) > 1000 or abs(lon) > 1000:
         # Metres in the latitude/longitude columns: Greek Grid values put in the wrong columns.
         position = from_grid_values(lon_text, lat_text)
@@ -171,17 +202,34 @@ def from_lat_lon(lat_text: str, lon_text: str) -> Position:
             position.lon,
             position.lat,
             "egsa87",
-            (*position.warnings, "these are Greek Grid (ΕΓΣΑ87) metres, not degrees"),
+            (
+                *position.warnings,
+                Reason(gettext_noop("these are Greek Grid (ΕΓΣΑ87) metres, not degrees")),
+            ),
         )
     if lat == 0 and lon == 0:
-        raise CoordinateError("0, 0 is the default of a broken export, not a place")
+        raise CoordinateError(
+            Reason(gettext_noop("0, 0 is the default of a broken export, not a place"))
+        )
     if _within(lon, LAT_RANGE) and _within(lat, LON_RANGE):
         lat, lon = lon, lat
-        warnings.append("latitude and longitude were swapped; read them the other way round")
+        warnings.append(
+            Reason(
+                gettext_noop("latitude and longitude were swapped; read them the other way round")
+            )
+        )
     if not (_within(lat, LAT_RANGE) and _within(lon, LON_RANGE)):
         raise CoordinateError(
-            f"latitude {lat:g}, longitude {lon:g} is not in Greece "
-            f"(latitude {LAT_RANGE[0]}-{LAT_RANGE[1]}, longitude {LON_RANGE[0]}-{LON_RANGE[1]})"
+            Reason(
+                gettext_noop(
+                    "latitude {lat}, longitude {lon} is not in Greece "
+                    "(latitude {lat_range}, longitude {lon_range})"
+                ),
+                lat=f"{lat:g}",
+                lon=f"{lon:g}",
+                lat_range=f"{LAT_RANGE[0]}-{LAT_RANGE[1]}",
+                lon_range=f"{LON_RANGE[0]}-{LON_RANGE[1]}",
+            )
         )
     if lat_plain and lon_plain:
         decimals = min(len(lat_plain[1] or ""), len(lon_plain[1] or ""))
@@ -189,8 +237,13 @@ def from_lat_lon(lat_text: str, lon_text: str) -> Position:
         decimals = min(_decimals(lat_text), _decimals(lon_text))
     if decimals < 3:
         warnings.append(
-            f"coordinates with only {decimals} decimal place(s) are good to about "
-            f"{[110, 11, 1.1][decimals]} km"
+            Reason(
+                gettext_noop(
+                    "coordinates with only {decimals} decimal place(s) are good to about {km} km"
+                ),
+                decimals=decimals,
+                km=str([110, 11, 1.1][decimals]),
+            )
         )
     return Position(lon, lat, "wgs84", tuple(warnings))
 

@@ -8,10 +8,12 @@ keeps it as text (Location.opening_hours_text) with a warning.
 import re
 from functools import lru_cache
 
+from django.utils.translation import gettext_noop
 from opening_hours import OpeningHours, ParserError
 
 from geo.text import strip_accents
 from importers.cleaning.homoglyphs import repair_homoglyphs
+from importers.reasons import Reason, reason_of
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _DAY_WORDS = {
@@ -69,7 +71,9 @@ def _minutes(hour: str, minute: str | None, marker: str | None) -> int:
     if marker in ("πμ", "am") and h == 12:
         h = 0
     if h > 24 or m > 59 or (h == 24 and m):
-        raise HoursNotUnderstood(f"{hour}:{minute or '00'} is not a time of day")
+        raise HoursNotUnderstood(
+            Reason(gettext_noop("{time} is not a time of day"), time=f"{hour}:{minute or '00'}")
+        )
     return h * 60 + m
 
 
@@ -79,13 +83,17 @@ _TIME_RANGE = re.compile(rf"(?:απο\s*)?{_CLOCK}{_TO}{_CLOCK}")
 def _time_range(text: str) -> str:
     m = _TIME_RANGE.fullmatch(text)
     if m is None:
-        raise HoursNotUnderstood(f"cannot read the time {text!r}")
+        raise HoursNotUnderstood(
+            Reason(gettext_noop("cannot read the time {value}"), value=repr(text))
+        )
     h1, m1, p1, h2, m2, p2 = m.groups()
     start, end = _minutes(h1, m1, p1), _minutes(h2, m2, p2)
     if end <= start and not p2 and int(h2) <= 12:
         end += 12 * 60  # '9-3' is 09:00-15:00, as everyone writing it means
     if end <= start:
-        raise HoursNotUnderstood(f"{text.strip()!r} ends before it starts")
+        raise HoursNotUnderstood(
+            Reason(gettext_noop("{value} ends before it starts"), value=repr(text.strip()))
+        )
     return f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
 
 
@@ -106,7 +114,9 @@ def greek_to_osm(text: str) -> str:
     while pos < len(s):
         m = _TOKEN.match(s, pos)
         if not m or m.end() == pos:
-            raise HoursNotUnderstood(f"cannot read {text[pos : pos + 20]!r}")
+            raise HoursNotUnderstood(
+                Reason(gettext_noop("cannot read {value}"), value=repr(text[pos : pos + 20]))
+            )
         pos = m.end()
         kind = m.lastgroup
         if kind == "sep":
@@ -125,30 +135,38 @@ def greek_to_osm(text: str) -> str:
             times.append(_time_range(m.group(0)))
         elif kind == "always":
             if days or times or rules:
-                raise HoursNotUnderstood("24/7 mixed with other hours")
+                raise HoursNotUnderstood(Reason(gettext_noop("24/7 mixed with other hours")))
             times.append("24/7")
         elif kind == "closed":
             if not days:
-                raise HoursNotUnderstood("'closed' without days")
+                raise HoursNotUnderstood(Reason(gettext_noop("'closed' without days")))
             times.append("off")
     if days or times:
         rules.append((days, times))
     if not rules:
-        raise HoursNotUnderstood("no days or times")
+        raise HoursNotUnderstood(Reason(gettext_noop("no days or times")))
     out = []
     for days_, times_ in rules:
         if not times_:
-            raise HoursNotUnderstood(f"days without hours ({', '.join(days_)})")
+            raise HoursNotUnderstood(
+                Reason(gettext_noop("days without hours ({days})"), days=", ".join(days_))
+            )
         if times_ == ["24/7"]:
             out.append("24/7")
             continue
         if "off" in times_ and len(times_) > 1:
-            raise HoursNotUnderstood("both hours and 'closed' for the same days")
+            raise HoursNotUnderstood(
+                Reason(gettext_noop("both hours and 'closed' for the same days"))
+            )
         prefix = ",".join(days_)
         out.append(f"{prefix} {','.join(times_)}".strip())
     result = "; ".join(out)
     if not is_osm(result):
-        raise HoursNotUnderstood(f"the conversion {result!r} is not valid OSM syntax")
+        raise HoursNotUnderstood(
+            Reason(
+                gettext_noop("the conversion {value} is not valid OSM syntax"), value=repr(result)
+            )
+        )
     return result
 
 
@@ -159,10 +177,18 @@ def clean_hours(text: str) -> tuple[str, str, str | None]:
     if not s:
         return "", "", None
     if len(s) > 500:
-        return "", text.strip(), "the opening hours are too long to read; kept as text"
+        return (
+            "",
+            text.strip(),
+            Reason(gettext_noop("the opening hours are too long to read; kept as text")),
+        )
     if is_osm(s):
         return s, "", None
     try:
         return greek_to_osm(s), "", None
     except HoursNotUnderstood as e:
-        return "", text.strip(), f"opening hours kept as text ({e})"
+        return (
+            "",
+            text.strip(),
+            Reason(gettext_noop("opening hours kept as text ({problem})"), problem=reason_of(e)),
+        )

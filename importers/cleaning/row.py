@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_noop
 
 from importers.cleaning import coordinates, vocabulary
 from importers.cleaning.contact import clean_email, clean_phones, clean_postcode, clean_url
@@ -22,6 +23,7 @@ from importers.cleaning.context import CleaningContext
 from importers.cleaning.homoglyphs import repair_homoglyphs
 from importers.cleaning.hours import clean_hours
 from importers.errors import RowError
+from importers.reasons import Reason, reason_of
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,24 @@ _NOT_EXACT = ("street", "area", "hidden")
 _COORDINATE_FIELDS = ("lat", "lon", "coordinates", "x", "y")
 # A number with a decimal part, or of six digits or more (Greek grid metres): a coordinate.
 _COORDINATES_IN = re.compile(r"-?\d+[.,]\d+|\d{6,}")
+
+
+def _without_coordinates(reason: str) -> str:
+    if isinstance(reason, Reason):  # the numbers are in its parameters, not its words
+        return reason.with_params(lambda text: _COORDINATES_IN.sub("…", text))
+    return _COORDINATES_IN.sub("…", reason)
+
+
+def _unreadable(e: Exception) -> Reason:
+    return Reason(
+        gettext_noop("part of this row could not be read ({error})"), error=type(e).__name__
+    )
+
+
+_UNKNOWN = {
+    "languages": Reason(gettext_noop("unknown language; left out")),
+    "audience": Reason(gettext_noop("unknown audience; left out")),
+}
 _POSTCODE_AT_END = re.compile(r"(?:,|\s)\s*(?:τ\.?\s*κ\.?\s*)?([1-8]\d{2}\s?\d{2})\s*$", re.I)
 
 
@@ -146,7 +166,14 @@ def clean_rows(
             cleaner.run()
         except Exception as e:  # the contract: a bad cell must never abort an import
             log.exception("cleaning row %s failed", row)
-            cleaner.error("", "", f"this row could not be read ({type(e).__name__}: {e})")
+            cleaner.error(
+                "",
+                "",
+                Reason(
+                    gettext_noop("this row could not be read ({error})"),
+                    error=f"{type(e).__name__}: {e}",
+                ),
+            )
         cleaners.append(cleaner)
     _place(cleaners, context)
     for cleaner in cleaners:
@@ -221,7 +248,7 @@ class _RowCleaner:
                 value = e.value
                 if e.column in columns and value:
                     value = f"(not shown: the listing is shown only as {shown})"
-                reason = _COORDINATES_IN.sub("…", e.reason)
+                reason = _without_coordinates(e.reason)
                 if (value, reason) != (e.value, e.reason):
                     problems[i] = RowError(e.row, e.column, value, reason)
 
@@ -235,9 +262,11 @@ class _RowCleaner:
                 step(self)
             except Exception as e:  # one broken step must not hide the others' findings
                 log.exception("cleaning row %s: %s failed", self.out.row, step.__name__)
-                self.error("", "", f"part of this row could not be read ({type(e).__name__})")
+                self.error("", "", _unreadable(e))
         if not (self.out.name or self.out.organisation or self.out.service):
-            self.error("name", "", "the row has no name, organisation or service")
+            self.error(
+                "name", "", Reason(gettext_noop("the row has no name, organisation or service"))
+            )
 
     def text(self) -> None:
         for name, raw in self.values.items():
@@ -254,10 +283,21 @@ class _RowCleaner:
             if name in _REPAIRED and value:
                 repaired = repair_homoglyphs(value)
                 if repaired != value:
-                    self.warn(name, raw, f"Latin look-alike letters were replaced: {repaired!r}")
+                    self.warn(
+                        name,
+                        raw,
+                        Reason(
+                            gettext_noop("Latin look-alike letters were replaced: {value}"),
+                            value=repr(repaired),
+                        ),
+                    )
                     value = repaired
             if limit is not None and len(value) > limit:
-                self.error(name, raw[:200], f"longer than {limit} characters")
+                self.error(
+                    name,
+                    raw[:200],
+                    Reason(gettext_noop("longer than {limit} characters"), limit=limit),
+                )
                 continue
             setattr(self.out, name, value)
 
@@ -267,11 +307,15 @@ class _RowCleaner:
             try:
                 self.out.postcode = clean_postcode(raw)
             except ValueError as e:
-                self.error("postcode", raw, str(e))
+                self.error("postcode", raw, reason_of(e))
             return
         if m := _POSTCODE_AT_END.search(self.out.address):
             self.out.postcode = m.group(1).replace(" ", "")
-            self.warn("postcode", self.out.address, "postcode taken from the end of the address")
+            self.warn(
+                "postcode",
+                self.out.address,
+                Reason(gettext_noop("postcode taken from the end of the address")),
+            )
 
     def contact(self) -> None:
         if raw := self.raw("phone"):
@@ -283,7 +327,7 @@ class _RowCleaner:
             try:
                 self.out.email, extra = clean_email(raw)
             except ValueError as e:
-                self.error("email", raw, str(e))
+                self.error("email", raw, reason_of(e))
             else:
                 for problem in extra:
                     self.warn("email", raw, problem)
@@ -291,7 +335,7 @@ class _RowCleaner:
             try:
                 self.out.website = clean_url(raw)
             except ValueError as e:
-                self.error("website", raw, str(e))
+                self.error("website", raw, reason_of(e))
 
     def vocabulary(self) -> None:
         if raw := self.raw("category"):
@@ -304,30 +348,42 @@ class _RowCleaner:
                 codes, unknown = self._codes(name, lookup, raw)
                 setattr(self.out, name, list(codes))
                 for part in unknown:
-                    self.warn(name, part, f"unknown {name.rstrip('s')}; left out")
+                    self.warn(name, part, _UNKNOWN[name])
         if raw := self.raw("cost"):
             code = vocabulary.cost_code(raw)
             self.out.cost = code or "unknown"
             if code is None or code == "paid":
                 self.out.fees = " ".join(raw.split())[:300]
             if code is None:
-                self.warn("cost", raw, "cost not recognised (free / low / paid); kept as fees")
+                self.warn(
+                    "cost",
+                    raw,
+                    Reason(gettext_noop("cost not recognised (free / low / paid); kept as fees")),
+                )
         if raw := self.raw("kind"):
             code = vocabulary.kind_code(raw)
             if code is None:
-                self.warn("kind", raw, "kind of organisation not recognised; left as 'other'")
+                self.warn(
+                    "kind",
+                    raw,
+                    Reason(gettext_noop("kind of organisation not recognised; left as 'other'")),
+                )
                 code = "other"
             self.out.kind = code
         if raw := self.raw("precision"):
             code = vocabulary.precision_code(raw)
             if code is None:
-                self.warn("precision", raw, "use exact, street, area or hidden; ignored")
+                self.warn(
+                    "precision",
+                    raw,
+                    Reason(gettext_noop("use exact, street, area or hidden; ignored")),
+                )
             else:
                 self.out.precision = code
         if raw := self.raw("sensitive"):
             flag = vocabulary.yes_no(raw)
             if flag is None:
-                self.error("sensitive", raw, "write yes or no (ναι / όχι)")
+                self.error("sensitive", raw, Reason(gettext_noop("write yes or no (ναι / όχι)")))
             else:
                 self.out.sensitive = flag
                 # A sensitive address (a shelter) is never shown more precisely than its area.
@@ -377,9 +433,20 @@ class _RowCleaner:
         for part in parts:
             key = vocabulary.normalise(part)
             if key not in words:
-                self.error("category", part, f"unknown category {part!r}")
+                self.error(
+                    "category",
+                    part,
+                    Reason(gettext_noop("unknown category {value}"), value=repr(part)),
+                )
             elif words[key] is None:
-                self.error("category", part, f"{part!r} matches several categories; use the slug")
+                self.error(
+                    "category",
+                    part,
+                    Reason(
+                        gettext_noop("{value} matches several categories; use the slug"),
+                        value=repr(part),
+                    ),
+                )
             elif words[key] not in slugs:
                 slugs.append(words[key])  # type: ignore[arg-type]
         return slugs
@@ -398,7 +465,9 @@ class _RowCleaner:
             if lat or lon:
                 name, shown = "lat", f"{lat}, {lon}"
                 if not (lat and lon):
-                    raise coordinates.CoordinateError("latitude and longitude must both be given")
+                    raise coordinates.CoordinateError(
+                        Reason(gettext_noop("latitude and longitude must both be given"))
+                    )
                 position = coordinates.from_lat_lon(lat, lon)
             elif pair:
                 name, shown = "coordinates", pair
@@ -406,12 +475,14 @@ class _RowCleaner:
             elif x or y:
                 name, shown = "x", f"{x}, {y}"
                 if not (x and y):
-                    raise coordinates.CoordinateError("x and y (ΕΓΣΑ87) must both be given")
+                    raise coordinates.CoordinateError(
+                        Reason(gettext_noop("x and y (ΕΓΣΑ87) must both be given"))
+                    )
                 position = coordinates.from_grid_values(x, y)
             else:
                 return
         except (coordinates.CoordinateError, ValueError, OverflowError) as e:
-            self.error(name, shown, str(e))
+            self.error(name, shown, reason_of(e))
             return
         # clean_rows asks whether the point is in Greece for all its rows at once, then `place`
         self.placing = _Placing(name, shown, position, len(self.out.errors), len(self.out.warnings))
@@ -429,7 +500,7 @@ class _RowCleaner:
             self._place(placing, in_greece, postcode_holds)
         except Exception as e:  # one broken step must not hide the others' findings
             log.exception("cleaning row %s: position failed", self.out.row)
-            self.error("", "", f"part of this row could not be read ({type(e).__name__})")
+            self.error("", "", _unreadable(e))
         errors += later_errors
         warnings += later_warnings
 
@@ -439,8 +510,15 @@ class _RowCleaner:
             self.error(
                 name,
                 shown,
-                f"the point ({position.lat:.5f}, {position.lon:.5f}) is outside Greece "
-                f"(checked against the {self.context.boundary})",
+                Reason(
+                    gettext_noop(
+                        "the point ({lat}, {lon}) is outside Greece "
+                        "(checked against the {boundary})"
+                    ),
+                    lat=f"{position.lat:.5f}",
+                    lon=f"{position.lon:.5f}",
+                    boundary=self.context.boundary,
+                ),
             )
             return
         for warning in position.warnings:
@@ -451,7 +529,12 @@ class _RowCleaner:
             self.warn(
                 "postcode",
                 self.out.postcode,
-                f"the postcode is not where the coordinates ({shown}) are; check both",
+                Reason(
+                    gettext_noop(
+                        "the postcode is not where the coordinates ({coordinates}) are; check both"
+                    ),
+                    coordinates=shown,
+                ),
             )
 
     def verified(self) -> None:
@@ -459,10 +542,10 @@ class _RowCleaner:
             try:
                 day = vocabulary.parse_date(raw)
             except ValueError as e:
-                self.error("last_verified", raw, str(e))
+                self.error("last_verified", raw, reason_of(e))
                 return
             if day > self.context.today:
-                self.error("last_verified", raw, "the date is in the future")
+                self.error("last_verified", raw, Reason(gettext_noop("the date is in the future")))
             else:
                 self.out.last_verified = day
 

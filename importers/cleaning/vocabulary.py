@@ -5,9 +5,12 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from django.utils.translation import gettext_noop
+
 from geo.models import LANGUAGE_CODES, Location, Organisation, Service
 from geo.text import strip_accents
 from importers.cleaning.homoglyphs import repair_homoglyphs
+from importers.reasons import Reason
 
 _PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 # Several values in one cell: , ; | / newline, or " και " / " and ".
@@ -183,11 +186,20 @@ def parse_date(text: str) -> dt.date:
     else:
         m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\s+.*)?", s)
         if not m:
-            raise ValueError("not a date; write it as 2024-05-31 or 31/5/2024")
+            raise ValueError(
+                Reason(gettext_noop("not a date; write it as 2024-05-31 or 31/5/2024"))
+            )
         day, month, year = (int(g) for g in m.groups())
         if year < 100:
             year += 2000
     try:
         return dt.date(year, month, day)
     except ValueError as e:
-        raise ValueError(f"not a real date ({e})") from e
+        raise ValueError(
+            Reason(
+                gettext_noop("not a real date: day {day}, month {month}, year {year}"),
+                day=day,
+                month=month,
+                year=year,
+            )
+        ) from e

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from importers import models
 from importers.cleaning import CleaningContext
@@ -26,6 +27,7 @@ from importers.pipeline.report import ImportReport
 from importers.pipeline.staging import STAGING
 from importers.pipeline.upsert import upsert
 from importers.readers import open_table
+from importers.reasons import Reason
 
 Progress = Callable[[str, int, int | None], None]
 CHUNK = 5000
@@ -200,13 +202,18 @@ def _staged(cleaned: list[Cleaned], report: ImportReport) -> list[tuple]:
 
 
 def _error(row: int | None, column: str, value: object, reason: str, severity: str) -> dict:
-    return {
+    """A row error as the report and --report files give it: `reason` in English, and for the
+    admin to say it in the coordinator's language, its `message` and `params` (a Reason's)."""
+    error = {
         "row": row,
         "column": column,
         "value": str(value or ""),
-        "reason": reason,
+        "reason": str(reason),
         "severity": severity,
     }
+    if isinstance(reason, Reason):
+        error.update(reason.to_dict())
+    return error
 
 
 def _check_keys(report: ImportReport) -> None:
@@ -226,7 +233,13 @@ def _check_keys(report: ImportReport) -> None:
                     row,
                     "ref",
                     ref,
-                    f"the id is already used on row {first} for another organisation or address",
+                    Reason(
+                        gettext_noop(
+                            "the id is already used on row {row} "
+                            "for another organisation or address"
+                        ),
+                        row=first,
+                    ),
                     "error",
                 )
             )
@@ -258,7 +271,10 @@ def _check_keys(report: ImportReport) -> None:
                     row,
                     "",
                     "",
-                    f"the same listing as row {first}; only row {first} is imported",
+                    Reason(
+                        gettext_noop("the same listing as row {row}; only row {row} is imported"),
+                        row=first,
+                    ),
                     "warning",
                 )
             )
@@ -372,6 +388,8 @@ def _finish(run: models.ImportRun, report: ImportReport, *, sheet: str | None) -
                     column=e["column"][:200],
                     value=e["value"],
                     reason=e["reason"],
+                    message=e.get("message", ""),
+                    params=e.get("params", {}),
                     severity=e["severity"],
                 )
                 for e in report.row_errors

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from importers.errors import UnreadableFile
+from importers.reasons import Reason
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_CELLS = 10_000_000
@@ -156,7 +158,12 @@ def find_header(
         values = {c.strip() for c in cells if c.strip()}
         if len(values) >= 2:
             if number > 1:
-                warnings.append(f"The header is row {number}; rows above it were skipped.")
+                warnings.append(
+                    Reason(
+                        gettext_noop("The header is row {row}; rows above it were skipped."),
+                        row=number,
+                    )
+                )
             headers = [c.strip() for c in cells]
             while headers and not headers[-1]:
                 headers.pop()

@@ -16,8 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from django.utils.translation import gettext_noop
+
 from importers.errors import UnreadableFile
 from importers.readers import Limits, Table, find_header
+from importers.reasons import Reason
 
 CHUNK = 1024 * 1024
 SAMPLE_CHARS = 64 * 1024
@@ -71,8 +74,14 @@ def detect_encoding(path: Path) -> tuple[str, list[str]]:
     encoding = "iso8859-7" if votes["iso8859-7"] > votes["cp1253"] else "cp1253"
     if not _decodes(path, encoding):
         warnings.append(
-            f"Some bytes are not valid {encoding}; they were replaced by \ufffd. "
-            "Save the file as CSV UTF-8 to avoid this."
+            Reason(
+                gettext_noop(
+                    "Some bytes are not valid {encoding}; they were replaced by {mark}. "
+                    "Save the file as CSV UTF-8 to avoid this."
+                ),
+                encoding=encoding,
+                mark="\ufffd",
+            )
         )
     return encoding, warnings
 
