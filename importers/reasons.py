@@ -98,9 +98,3 @@ def reason_of(exc: BaseException) -> str:
     if exc.args and isinstance(exc.args[0], Reason):
         return exc.args[0]
     return str(exc)
-
-
-def translated(reason: str) -> str:
-    """A reason in the active language; plain text (from before reasons kept their message)
-    as it is."""
-    return reason.translated() if isinstance(reason, Reason) else reason

@@ -51,6 +51,7 @@ _NOT_EXACT = ("street", "area", "hidden")
 _COORDINATE_FIELDS = ("lat", "lon", "coordinates", "x", "y")
 # A number with a decimal part, or of six digits or more (Greek grid metres): a coordinate.
 _COORDINATES_IN = re.compile(r"-?\d+[.,]\d+|\d{6,}")
+_POSTCODE_AT_END = re.compile(r"(?:,|\s)\s*(?:τ\.?\s*κ\.?\s*)?([1-8]\d{2}\s?\d{2})\s*$", re.I)
 
 
 def _without_coordinates(reason: str) -> str:
@@ -69,7 +70,6 @@ _UNKNOWN = {
     "languages": Reason(gettext_noop("unknown language; left out")),
     "audience": Reason(gettext_noop("unknown audience; left out")),
 }
-_POSTCODE_AT_END = re.compile(r"(?:,|\s)\s*(?:τ\.?\s*κ\.?\s*)?([1-8]\d{2}\s?\d{2})\s*$", re.I)
 
 
 def _all_text(values: dict[str, object]) -> bool:
